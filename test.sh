@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the test suite (fast tests; pass --slow to include [Category("Slow")]). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/setup.sh
+filter="Category!=Slow"
+if [ "${1:-}" = "--slow" ]; then filter=""; shift; fi
+rm -rf TestResults
+set +e
+dotnet test Tests/Tests.csproj -c Release --nologo ${filter:+--filter "$filter"} \
+  --logger "trx;LogFileName=results.trx" --results-directory TestResults "$@"
+rc=$?
+set -e
+./scripts/trx-summary.sh TestResults/results.trx
+exit $rc
