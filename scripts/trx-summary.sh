@@ -7,4 +7,4 @@ line=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
 get() { echo "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
 passed=$(get passed); failed=$(get failed); notexec=$(get notExecuted); errors=$(get error)
 failed=$(( ${failed:-0} + ${errors:-0} ))
-echo "${passed:-0} passed, ${failed}, failed, ${notexec:-0} skipped" | sed 's/, failed/ failed/'
+echo "${passed:-0} passed, ${failed} failed, ${notexec:-0} skipped"
