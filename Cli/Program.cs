@@ -1,12 +1,30 @@
+using System.CommandLine;
+using Solvers.Cli.Commands;
+
 namespace Solvers.Cli;
 
 /// <summary>Entry point of the <c>solvers</c> command line.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line.</summary>
+    /// <summary>Runs the command line. Exit codes: 0 success/converged, 1 bad input, 2 not converged.</summary>
     public static int Main(string[] args)
     {
-        _ = args;
-        return 0;
+        var root = BuildRootCommand();
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>The command tree (also used by tests).</summary>
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("solvers: iterative linear solvers for problems stored in files (HDF5 problem sets, Matrix Market, Harwell-Boeing, MATLAB v7.3).")
+        {
+            SolveCommand.Create(),
+            InspectCommand.Create(),
+            GenerateCommand.Create(),
+            ConvertCommand.Create(),
+            BenchCommand.Create(),
+            ValidateCommand.Create(),
+        };
+        return root;
     }
 }

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+using Solvers.Cli.Infrastructure;
+using Solvers.IO;
+using Solvers.Krylov;
+using Solvers.Operators;
+using Solvers.Pde;
+using Spectre.Console;
+
+namespace Solvers.Cli.Commands;
+
+/// <summary><c>solvers bench cg</c>: CG iterations, time per iteration and effective bandwidth, stencil vs CSR.</summary>
+public static class BenchCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg." };
+        what.AcceptOnlyFromAmong("cg");
+        var problems = new Option<string>("--problems") { Description = "Comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
+        var repeats = new Option<int>("--repeats") { Description = "Solves per configuration; the fastest is reported.", DefaultValueFactory = _ => 2 };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
+        var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
+        {
+            what, problems, repeats, markdown,
+        };
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                return RunCg(r.GetValue(problems)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Math.Max(1, r.GetValue(repeats)), r.GetValue(markdown));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return ExitCodes.BadInput;
+            }
+        });
+        return cmd;
+    }
+
+    private sealed record Row(string Problem, string Storage, int N, long Nnz, int Iterations, double Seconds, double SecondsPerIteration,
+        double MegabytesPerIteration, double GigabytesPerSecond, double RelativeResidual, string Reason);
+
+    private static int RunCg(string[] names, int repeats, string? markdownPath)
+    {
+        double triad = MeasureTriadBandwidth();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STREAM-like triad (TensorPrimitives, 1 thread): {triad:F1} GB/s"));
+        var rows = new List<Row>();
+        foreach (var name in names)
+        {
+            var p = MakeProblem(name);
+            var b = p.GetRightHandSide(0);
+            var csr = ((IConvertibleToCsr)p.A).ToCsr();
+            foreach (var (storage, op) in new (string, ILinearOperator)[] { ("stencil", p.A), ("csr", csr) })
+            {
+                var ws = new ConjugateGradientWorkspace(op.Rows);
+                var solver = new ConjugateGradient(ws);
+                var x = new double[op.Rows];
+                var options = new SolverOptions { RelativeTolerance = 1e-8, MaxIterations = 100_000, SymmetryCheck = SymmetryCheck.Off };
+                SolverResult best = default;
+                double bestSeconds = double.PositiveInfinity;
+                for (int k = 0; k < repeats; k++)
+                {
+                    Array.Clear(x);
+                    var t = Stopwatch.StartNew();
+                    var res = solver.Solve(op, b, x, options);
+                    double s = t.Elapsed.TotalSeconds;
+                    if (s < bestSeconds) { bestSeconds = s; best = res; }
+                }
+
+                int n = op.Rows;
+                long nnz = csr.NonZeroCount;
+                // Byte model (as in the peers' tabulate.py): SpMV reads values+indices (12·nnz) and row pointers (4n),
+                // reads x and writes y (16n); a stencil moves only x and y (16n, coefficients are constants).
+                // CG adds 12 vector streams per iteration (2 dots, 3 updates), plus one for the stagnation test's pᵀp.
+                double spmvBytes = storage == "csr" ? 12.0 * nnz + 20.0 * n : 16.0 * n;
+                double bytes = spmvBytes + 13.0 * 8 * n;
+                int its = Math.Max(best.Iterations, 1);
+                double spi = bestSeconds / its;
+                rows.Add(new Row(name, storage, n, storage == "csr" ? nnz : 0, best.Iterations, bestSeconds, spi, bytes / 1e6,
+                    bytes / spi / 1e9, best.TrueResidualNorm / VectorMath.Norm2(b), best.Reason.ToString()));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name} {storage}: {best.Iterations} it, {bestSeconds:F2} s"));
+            }
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("problem", "storage", "n", "nnz", "CG it", "seconds", "ms/it", "MB/it (model)", "GB/s", "GB/s ÷ triad", "time ÷ CSR", "‖b−Ax‖/‖b‖");
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"STREAM-like triad (TensorPrimitives, 1 thread, same run): {triad:F1} GB/s; threads: {Environment.ProcessorCount}");
+        md.AppendLine();
+        md.AppendLine("| problem | storage | n | nnz | CG it | seconds | ms/it | MB/it (model) | GB/s | GB/s ÷ triad | time/it ÷ CSR | rel. residual |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            var csrRow = rows.First(q => q.Problem == row.Problem && q.Storage == "csr");
+            string[] cells =
+            [
+                row.Problem, row.Storage, row.N.ToString(CultureInfo.InvariantCulture), row.Nnz == 0 ? "—" : row.Nnz.ToString(CultureInfo.InvariantCulture),
+                row.Iterations.ToString(CultureInfo.InvariantCulture), row.Seconds.ToString("F3", CultureInfo.InvariantCulture),
+                (row.SecondsPerIteration * 1e3).ToString("F3", CultureInfo.InvariantCulture), row.MegabytesPerIteration.ToString("F1", CultureInfo.InvariantCulture),
+                row.GigabytesPerSecond.ToString("F1", CultureInfo.InvariantCulture), (row.GigabytesPerSecond / triad).ToString("F2", CultureInfo.InvariantCulture),
+                (row.SecondsPerIteration / csrRow.SecondsPerIteration).ToString("F2", CultureInfo.InvariantCulture),
+                row.RelativeResidual.ToString("E2", CultureInfo.InvariantCulture),
+            ];
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+            md.AppendLine("| " + string.Join(" | ", cells) + " |");
+        }
+
+        AnsiConsole.Write(table);
+        if (markdownPath is not null) File.WriteAllText(markdownPath, md.ToString());
+        return rows.All(r => r.Reason.StartsWith("Converged", StringComparison.Ordinal)) ? ExitCodes.Success : ExitCodes.NotConverged;
+    }
+
+    private static LinearProblem MakeProblem(string name)
+    {
+        int us = name.LastIndexOf('_');
+        if (us < 0 || !int.TryParse(name.AsSpan(us + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 2)
+            throw new ArgumentException($"problem '{name}': expected poisson2d_N, poisson3d_N or diffusion2d_N.");
+        return name[..us] switch
+        {
+            "poisson2d" => PoissonProblems.Poisson2D(n, matrixFree: true),
+            "poisson3d" => PoissonProblems.Poisson3D(n, matrixFree: true),
+            "diffusion2d" => PoissonProblems.Diffusion2D(n, 100, 1, matrixFree: true),
+            _ => throw new ArgumentException($"problem '{name}': expected poisson2d_N, poisson3d_N or diffusion2d_N."),
+        };
+    }
+
+    /// <summary>a ← b + s·c over 3 × 16 M doubles (384 MB), best of 5: the memory-bandwidth ceiling of this run.</summary>
+    private static double MeasureTriadBandwidth()
+    {
+        const int n = 16 << 20;
+        var a = new double[n];
+        var b = new double[n];
+        var c = new double[n];
+        TensorPrimitives.Add(b, 1.0, b);
+        TensorPrimitives.Add(c, 2.0, c);
+        double best = double.PositiveInfinity;
+        for (int k = 0; k < 5; k++)
+        {
+            var t = Stopwatch.StartNew();
+            TensorPrimitives.MultiplyAdd(c, 3.0, b, a);
+            best = Math.Min(best, t.Elapsed.TotalSeconds);
+        }
+
+        return 3.0 * 8 * n / best / 1e9;
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using Solvers.Cli.Infrastructure;
+using Solvers.IO;
+using Solvers.IO.Hdf5;
+using Solvers.Operators;
+using Spectre.Console;
+
+namespace Solvers.Cli.Commands;
+
+/// <summary><c>solvers inspect FILE</c>: format, objects, problems, shapes, nnz, storage, symmetry, SPD hints, NaN check.</summary>
+public static class InspectCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "File to inspect." };
+        var objects = new Option<bool>("--objects") { Description = "List every HDF5 object (bounded walk)." };
+        var input = new InputOptions();
+        var cmd = new Command("inspect", "Describe a problem file without solving anything.") { file, objects };
+        input.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            string path = r.GetValue(file)!;
+            try
+            {
+                var open = input.Build(r, null);
+                open = open with { Reader = open.Reader with { AllowNonFinite = true } };
+                var format = ProblemSource.Detect(path);
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(path))}[/]: {format}, {new FileInfo(path).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+                if (r.GetValue(objects) && format is ProblemFileFormat.ProblemSet or ProblemFileFormat.MatlabV73 or ProblemFileFormat.SparseGroup or ProblemFileFormat.OtherHdf5)
+                    PrintObjects(path);
+                if (format == ProblemFileFormat.OtherHdf5)
+                {
+                    PrintObjects(path);
+                    return ExitCodes.Success;
+                }
+
+                if (!r.GetValue(input.Trusted))
+                    IsolatedValidator.Validate(path, input.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout)));
+                using var source = ProblemSource.Open(path, open);
+                var table = new Table().Border(TableBorder.Rounded);
+                table.AddColumns("id", "name", "kind", "shape", "storage", "nnz", "symmetric", "declared spd", "diagonal > 0", "rhs", "non-finite", "x_exact", "M");
+                foreach (var id in source.ProblemIds)
+                {
+                    var p = source.ReadProblem(id);
+                    var a = p.A;
+                    string storage = a switch
+                    {
+                        CsrMatrix => "csr",
+                        _ => a.GetType().Name,
+                    };
+                    string nnz = a is CsrMatrix c ? c.NonZeroCount.ToString("N0", CultureInfo.InvariantCulture) : "—";
+                    bool symmetric = a.Properties.HasFlag(OperatorProperties.Symmetric)
+                        || (a.Rows == a.Columns && (a is CsrMatrix cs ? cs.IsSymmetric() : OperatorChecks.IsSymmetricRandomized(a)));
+                    string diag = "—";
+                    if (a is IHasDiagonal hd && a.Rows == a.Columns)
+                    {
+                        var d = new double[a.Rows];
+                        hd.CopyDiagonal(d);
+                        int bad = d.Count(v => !(v > 0));
+                        diag = bad == 0 ? "yes" : $"no ({bad} rows)";
+                    }
+
+                    long nonFinite = CountNonFinite(p);
+                    table.AddRow(
+                        Markup.Escape(id), Markup.Escape(p.Name), p.Kind.ToString(), $"{a.Rows}×{a.Columns}", Markup.Escape(storage), nnz,
+                        symmetric ? "yes" : "[yellow]no[/]",
+                        Markup.Escape(p.Attributes.TryGetValue("spd", out var spd) ? spd : "unknown"), diag,
+                        p.RightHandSideCount.ToString(CultureInfo.InvariantCulture),
+                        nonFinite == 0 ? "none" : $"[red]{nonFinite}[/]",
+                        p.XExact is null ? "no" : "yes",
+                        p.M is null ? "no" : p.M.Form.ToString());
+                    foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
+                }
+
+                AnsiConsole.Write(table);
+                return ExitCodes.Success;
+            }
+            catch (Exception e) when (e is ArgumentException or ProblemFileException or IOException)
+            {
+                err.MarkupLine($"[red]error[/] {Markup.Escape(e.Message)}");
+                return ExitCodes.BadInput;
+            }
+        });
+        return cmd;
+    }
+
+    private static long CountNonFinite(LinearProblem p)
+    {
+        long count = 0;
+        foreach (var v in p.B) if (!double.IsFinite(v)) count++;
+        if (p.A is CsrMatrix c)
+            foreach (var v in c.Values) if (!double.IsFinite(v)) count++;
+        if (p.X0 is not null)
+            foreach (var v in p.X0) if (!double.IsFinite(v)) count++;
+        return count;
+    }
+
+    private static void PrintObjects(string path)
+    {
+        var report = Hdf5Inspector.Walk(path);
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumns("path", "kind", "type", "shape", "layout", "attributes");
+        foreach (var o in report.Objects)
+            table.AddRow(Markup.Escape(o.Path), Markup.Escape(o.Kind), Markup.Escape(o.DataType ?? ""), Markup.Escape(o.Shape ?? ""),
+                Markup.Escape(o.Layout ?? ""), Markup.Escape(string.Join(", ", o.Attributes)));
+        AnsiConsole.Write(table);
+        foreach (var w in report.Warnings) AnsiConsole.MarkupLine($"[yellow]warning[/] {Markup.Escape(w)}");
+    }
+}
