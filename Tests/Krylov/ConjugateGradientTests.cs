@@ -165,6 +165,35 @@ public class ConjugateGradientTests
     }
 
     [Test]
+    public void UnattainableToleranceWithoutS1_StagnatesThroughResidualReplacements()
+    {
+        // S1 disabled in effect (window 10⁶): the recursive residual eventually passes 1e-30‖b‖, the true one
+        // cannot, so S2 replaces the residual MaxResidualReplacements times and then reports Stagnated.
+        const int n = 50;
+        var a = Laplacian1D(n);
+        var xs = new double[n];
+        for (int i = 0; i < n; i++) xs[i] = 1 + Math.Sin(0.3 * i) + 0.01 * i * i;
+        var b = Multiply(a, xs);
+        var results = new SolverResult[3];
+        for (int replacements = 0; replacements < 3; replacements++)
+        {
+            (_, results[replacements]) = ConjugateGradient.Solve(a, b, new SolverOptions
+            {
+                RelativeTolerance = 1e-30, MaxIterations = 10_000, StagnationWindow = 1_000_000, MaxResidualReplacements = replacements,
+            });
+            TestContext.Out.WriteLine($"{replacements} replacements: {results[replacements].Reason} after {results[replacements].Iterations}, " +
+                                      $"true {results[replacements].TrueResidualNorm:G3}");
+            Assert.That(results[replacements].Reason, Is.EqualTo(ConvergenceReason.Stagnated));
+            Assert.That(results[replacements].TrueResidualNorm, Is.GreaterThan(10 * 1e-30 * Norm(b)), "not confirmable");
+            Assert.That(results[replacements].TrueResidualNorm, Is.LessThan(100 * Eps * (4 * Norm(xs) + Norm(b))), "round-off level");
+        }
+
+        Assert.That(results[1].Iterations, Is.GreaterThan(results[0].Iterations), "each replacement restarts and iterates on");
+        Assert.That(results[2].Iterations, Is.GreaterThan(results[1].Iterations));
+        Assert.That(results[2].Iterations, Is.LessThan(10_000));
+    }
+
+    [Test]
     public void CancellationInProgressHookAtIterationFive_ReportsCancelledAfterFive()
     {
         var a = Laplacian1D(50);
