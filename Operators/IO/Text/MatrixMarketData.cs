@@ -33,8 +33,8 @@ public sealed class MatrixMarketData
 
     /// <summary>
     /// Symmetry as read, lower case (<c>general</c>, <c>symmetric</c>, <c>skew-symmetric</c>; a real <c>hermitian</c>
-    /// banner reads as <c>symmetric</c> with a warning). Without a banner: the <c>--symmetry</c> option, or
-    /// <c>none</c> when the file was read as general without it.
+    /// banner reads as <c>symmetric</c> with a warning), or <c>none</c> without a banner (then
+    /// <see cref="CsrMatrix.Properties"/> of <see cref="Matrix"/> says whether <c>--symmetry symmetric</c> was applied).
     /// </summary>
     public string Symmetry { get; internal set; } = "none";
 
