@@ -39,6 +39,10 @@ public sealed unsafe class ParallelBlocks
             var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"solvers-worker-{i}" };
             t.Start(i);
         }
+
+        // ManualResetEventSlim creates its lock object the first time a Wait actually blocks; a timed wait on the
+        // unset event does that now, so that no later Run allocates (the zero-allocation promise of Apply).
+        _done.Wait(1);
     }
 
     /// <summary>Threads that share the work, the caller included.</summary>
