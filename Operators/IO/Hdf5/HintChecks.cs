@@ -1,3 +1,5 @@
+using Solvers.Operators;
+
 namespace Solvers.IO.Hdf5;
 
 /// <summary>Cheap property checks for hints (REL §7.4).</summary>
@@ -40,9 +42,11 @@ internal static class HintChecks
     }
 
     /// <summary>Returns the operator declaring <paramref name="properties"/> where the type allows it.</summary>
-    public static ILinearOperator WithProperties(ILinearOperator a, OperatorProperties properties)
+    public static ILinearOperator WithProperties(ILinearOperator a, OperatorProperties properties) => a switch
     {
-        _ = properties;
-        return a;
-    }
+        CsrMatrix c => c.Properties == properties ? c : c.WithProperties(properties),
+        StencilOperator s when s.Properties != properties =>
+            new StencilOperator(s.GridShape, s.Offsets, s.Coefficients.ToArray(), s.Boundary, properties),
+        _ => a,
+    };
 }
