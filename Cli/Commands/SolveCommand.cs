@@ -92,7 +92,7 @@ public static class SolveCommand
             var ids = a.All ? source.ProblemIds : [a.Problem ?? source.ProblemIds.FirstOrDefault()
                 ?? throw new ProblemFileException(a.File, "/problems", ProblemFileError.SchemaViolation, "the file holds no problems")];
             loadTimer.Stop();
-            string inputSha = FileHash.Sha256(a.File);
+            string inputSha = ResultFileWriter.Sha256(a.File);
             var results = new ResultFileWriter(Path.GetFileName(a.File), inputSha);
             var summaries = new List<RunSummary>();
             int exit = ExitCodes.Success;
@@ -132,7 +132,7 @@ public static class SolveCommand
                     var x = p.GetInitialGuess(j);
                     var history = new ConvergenceHistory(Math.Min(1_000_000, options.EffectiveMaxIterations(p.A.Rows) + 2));
                     string runName = a.Method + (a.Pc == "none" ? "" : "-" + a.Pc) + (p.IsSingleRightHandSide ? "" : $"-rhs{j}");
-                    var started = DateTime.UtcNow;
+                    string started = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
                     SolverResult result = SolveWithProgress(err, solver, p, b, x, options, preconditioner, history, logger, $"{id} {runName}", ct);
                     double bNorm = VectorMath.Norm2(b);
                     var exact = p.GetExactSolution(j);
@@ -144,8 +144,10 @@ public static class SolveCommand
                         RhsIndex = p.IsSingleRightHandSide ? -1 : j,
                         Method = a.Method,
                         Preconditioner = a.Pc,
+                        Options = options,
                         OptionsJson = options.ToJson(),
                         BNorm = bNorm,
+                        RelativeTrueResidual = relTrue,
                         ErrorNormRelative = errorRel ?? double.NaN,
                         LoadSeconds = loadSeconds,
                         SetupSeconds = setupTimer.Elapsed.TotalSeconds,
@@ -189,14 +191,7 @@ public static class SolveCommand
     private static IPreconditioner? CreatePreconditioner(string name, LinearProblem p)
     {
         if (name == "file")
-        {
-            if (p.M is null) throw new ArgumentException($"--pc file: problem {p.Id} stores no preconditioner M.");
-            return p.M.Form == PreconditionerForm.Inverse
-                ? new OperatorPreconditioner(p.M.Operator)
-                : new CholeskyFactorPreconditioner(p.M.Operator as CsrMatrix
-                    ?? throw new ArgumentException($"problem {p.Id}: a cholesky_lower preconditioner must be stored as CSR."));
-        }
-
+            return PreconditionerFactory.FromData(p.M ?? throw new ArgumentException($"--pc file: problem {p.Id} stores no preconditioner M."));
         return name == "none" ? null : PreconditionerFactory.Create(name);
     }
 
