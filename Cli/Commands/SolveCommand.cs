@@ -89,7 +89,7 @@ public static class SolveCommand
 
             var loadTimer = Stopwatch.StartNew();
             using var source = ProblemSource.Open(a.File, openOptions);
-            var ids = a.All ? source.ProblemIds : [a.Problem ?? source.ProblemIds.FirstOrDefault()
+            var ids = a.All ? source.ProblemIds : [a.Problem ?? (source.ProblemIds.Count > 0 ? source.ProblemIds[0] : null)
                 ?? throw new ProblemFileException(a.File, "/problems", ProblemFileError.SchemaViolation, "the file holds no problems")];
             loadTimer.Stop();
             string inputSha = ResultFileWriter.Sha256(a.File);
@@ -167,8 +167,8 @@ public static class SolveCommand
             }
 
             PrintSummary(summaries, a.Output);
-            foreach (var s in summaries.Where(s => !s.Result.Converged))
-                err.MarkupLine($"[red]not converged[/] {Markup.Escape(s.ProblemId)} {Markup.Escape(s.Run)}: {Markup.Escape(Reason(s.Result))}");
+            foreach (var run in summaries.Where(q => !q.Result.Converged))
+                err.MarkupLine($"[red]not converged[/] {Markup.Escape(run.ProblemId)} {Markup.Escape(run.Run)}: {Markup.Escape(Reason(run.Result))}");
             return exit;
         }
         catch (ProblemFileException e)
