@@ -9,6 +9,8 @@ public static class Program
     /// <summary>Runs the command line. Exit codes: 0 success/converged, 1 bad input, 2 not converged.</summary>
     public static int Main(string[] args)
     {
+        // Redirected output (pipes, CI logs) gets wide tables instead of Spectre's 80-column default.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
         var root = BuildRootCommand();
         return root.Parse(args).Invoke();
     }

@@ -105,7 +105,7 @@ public static class BenchCommand
                 (row.SecondsPerIteration * 1e3).ToString("F3", CultureInfo.InvariantCulture), row.MegabytesPerIteration.ToString("F1", CultureInfo.InvariantCulture),
                 row.GigabytesPerSecond.ToString("F1", CultureInfo.InvariantCulture), (row.GigabytesPerSecond / triad).ToString("F2", CultureInfo.InvariantCulture),
                 (row.SecondsPerIteration / csrRow.SecondsPerIteration).ToString("F2", CultureInfo.InvariantCulture),
-                row.RelativeResidual.ToString("E2", CultureInfo.InvariantCulture),
+                row.RelativeResidual.ToString("0.00e+00", CultureInfo.InvariantCulture),
             ];
             table.AddRow(cells.Select(Markup.Escape).ToArray());
             md.AppendLine("| " + string.Join(" | ", cells) + " |");

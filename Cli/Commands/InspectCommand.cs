@@ -40,42 +40,47 @@ public static class InspectCommand
                 if (!r.GetValue(input.Trusted))
                     IsolatedValidator.Validate(path, input.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout)));
                 using var source = ProblemSource.Open(path, open);
-                var table = new Table().Border(TableBorder.Rounded);
-                table.AddColumns("id", "name", "kind", "shape", "storage", "nnz", "symmetric", "declared spd", "diagonal > 0", "rhs", "non-finite", "x_exact", "M");
                 foreach (var id in source.ProblemIds)
                 {
                     var p = source.ReadProblem(id);
                     var a = p.A;
                     string storage = a switch
                     {
-                        CsrMatrix => "csr",
+                        CsrMatrix c => $"csr, nnz {c.NonZeroCount.ToString("N0", CultureInfo.InvariantCulture)}",
+                        Laplacian2D or Laplacian3D or DiffusionStencil2D or DiffusionStencil3D or StencilOperator => "stencil (matrix-free)",
+                        KroneckerOperator k => $"kronecker {k.Combine.ToString().ToLowerInvariant()} of {k.Factors.Count} factors",
+                        DenseOperator => "dense",
                         _ => a.GetType().Name,
                     };
-                    string nnz = a is CsrMatrix c ? c.NonZeroCount.ToString("N0", CultureInfo.InvariantCulture) : "—";
                     bool symmetric = a.Properties.HasFlag(OperatorProperties.Symmetric)
                         || (a.Rows == a.Columns && (a is CsrMatrix cs ? cs.IsSymmetric() : OperatorChecks.IsSymmetricRandomized(a)));
                     string diag = "—";
-                    if (a is IHasDiagonal hd && a.Rows == a.Columns)
+                    if (a is IHasDiagonal hd && LinearOperator.HasDiagonal(a) && a.Rows == a.Columns)
                     {
                         var d = new double[a.Rows];
                         hd.CopyDiagonal(d);
                         int bad = d.Count(v => !(v > 0));
-                        diag = bad == 0 ? "yes" : $"no ({bad} rows)";
+                        diag = bad == 0 ? "all positive" : $"[yellow]{bad} row(s) ≤ 0 or non-finite[/]";
                     }
 
                     long nonFinite = CountNonFinite(p);
-                    table.AddRow(
-                        Markup.Escape(id), Markup.Escape(p.Name), p.Kind.ToString(), $"{a.Rows}×{a.Columns}", Markup.Escape(storage), nnz,
-                        symmetric ? "yes" : "[yellow]no[/]",
-                        Markup.Escape(p.Attributes.TryGetValue("spd", out var spd) ? spd : "unknown"), diag,
-                        p.RightHandSideCount.ToString(CultureInfo.InvariantCulture),
-                        nonFinite == 0 ? "none" : $"[red]{nonFinite}[/]",
-                        p.XExact is null ? "no" : "yes",
-                        p.M is null ? "no" : p.M.Form.ToString());
+                    var grid = new Grid().AddColumn().AddColumn();
+                    void Row(string k, string v) => grid.AddRow($"[grey]{k}[/]", v);
+                    Row("name", Markup.Escape(p.Name));
+                    Row("kind", p.Kind.ToString());
+                    Row("shape", $"{a.Rows.ToString("N0", CultureInfo.InvariantCulture)} × {a.Columns.ToString("N0", CultureInfo.InvariantCulture)}");
+                    Row("storage", Markup.Escape(storage));
+                    Row("symmetric", symmetric ? "yes" : "[yellow]no[/]");
+                    Row("declared spd", Markup.Escape(p.Attributes.TryGetValue("spd", out var spd) ? spd : "unknown"));
+                    Row("diagonal", diag);
+                    Row("right-hand sides", p.RightHandSideCount.ToString(CultureInfo.InvariantCulture));
+                    Row("non-finite values", nonFinite == 0 ? "none" : $"[red]{nonFinite}[/]");
+                    Row("x_exact / x0 / M", $"{(p.XExact is null ? "no" : "yes")} / {(p.X0 is null ? "no" : "yes")} / {(p.M is null ? "no" : p.M.Form.ToString())}");
+                    if (p.Attributes.TryGetValue("source", out var src)) Row("source", Markup.Escape(src));
+                    AnsiConsole.Write(new Panel(grid).Header($"problem {Markup.Escape(id)}"));
                     foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
                 }
 
-                AnsiConsole.Write(table);
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is ArgumentException or ProblemFileException or IOException)

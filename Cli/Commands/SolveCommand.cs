@@ -217,7 +217,7 @@ public static class SolveCommand
                     lastTicks = now;
                     double digits = info.RelativeResidual > 0 ? -Math.Log10(info.RelativeResidual) : goal;
                     task.Value = Math.Clamp(100 * digits / goal, 0, 100);
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label}  it {info.Iteration}  ‖r‖/‖b‖ {info.RelativeResidual:E2}"));
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{label}  it {info.Iteration}  ‖r‖/‖b‖ {info.RelativeResidual:0.00e+00}"));
                 });
                 result = solver.Solve(p.A, b, x, options, preconditioner, new SolverHooks(logger, progress, ct, history));
                 task.Value = 100;
@@ -255,8 +255,8 @@ public static class SolveCommand
                 Markup.Escape(s.ProblemId), Markup.Escape(s.Run), s.N.ToString(CultureInfo.InvariantCulture),
                 $"[{color}]{Markup.Escape(s.Result.Reason.ToString())}[/]",
                 s.Result.Iterations.ToString(CultureInfo.InvariantCulture),
-                s.RelativeTrue.ToString("E2", CultureInfo.InvariantCulture),
-                s.Error is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "—",
+                s.RelativeTrue.ToString("0.00e+00", CultureInfo.InvariantCulture),
+                s.Error is { } e ? e.ToString("0.00e+00", CultureInfo.InvariantCulture) : "—",
                 s.SetupSeconds.ToString("F3", CultureInfo.InvariantCulture),
                 s.SolveSeconds.ToString("F3", CultureInfo.InvariantCulture));
         }

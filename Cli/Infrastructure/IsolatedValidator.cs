@@ -48,11 +48,11 @@ public static class IsolatedValidator
             string? processPath = Environment.ProcessPath;
             string entry = Assembly.GetEntryAssembly()?.Location ?? typeof(IsolatedValidator).Assembly.Location;
             if (processPath is null || Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
-                || !Path.GetFileNameWithoutExtension(processPath).Equals("solvers", StringComparison.OrdinalIgnoreCase))
+                || !Path.GetFileNameWithoutExtension(processPath).Equals("Solvers.Cli", StringComparison.OrdinalIgnoreCase))
             {
-                // Running as `dotnet solvers.dll` (or inside a test host): start the CLI assembly explicitly.
+                // Running as `dotnet Solvers.Cli.dll` (or inside a test host): start the CLI assembly explicitly.
                 psi.FileName = "dotnet";
-                string cliDll = Path.Combine(Path.GetDirectoryName(typeof(IsolatedValidator).Assembly.Location)!, "solvers.dll");
+                string cliDll = Path.Combine(Path.GetDirectoryName(typeof(IsolatedValidator).Assembly.Location)!, "Solvers.Cli.dll");
                 psi.ArgumentList.Add(File.Exists(cliDll) ? cliDll : entry);
             }
             else

@@ -191,7 +191,7 @@ public static class PoissonProblems
         Dictionary<string, double[]> fields, string source)
     {
         var meta = new Dictionary<string, string> { ["generator"] = source };
-        return new LinearProblem(id, id, ProblemKind.LinearSystem, a, LinearProblem.AsBlock(b), LinearProblem.AsBlock(u),
+        return new LinearProblem("000000", id, ProblemKind.LinearSystem, a, LinearProblem.AsBlock(b), LinearProblem.AsBlock(u),
             X0: null, M: null, grid, fields, meta, new LoadReport { Format = "generated" })
         {
             Attributes = new Dictionary<string, string>

@@ -15,7 +15,7 @@ internal static class CliRunner
     {
         get
         {
-            string dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "solvers.dll");
+            string dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "Solvers.Cli.dll");
             if (!File.Exists(dll)) Assert.Fail($"CLI assembly not found at {dll}");
             return dll;
         }
