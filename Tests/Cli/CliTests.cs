@@ -1,5 +1,5 @@
 using NUnit.Framework;
-using PureHDF;
+using Solvers.IO.Hdf5;
 
 namespace Solvers.Tests.Cli;
 
@@ -24,19 +24,8 @@ public class CliTests
 
     private string P(string name) => Path.Combine(_dir, name);
 
-    private static string Attr(string file, string group, string name)
-    {
-        using var f = H5File.OpenRead(file);
-        var attr = f.Group(group).Attribute(name);
-        return attr.Type.Class switch
-        {
-            H5DataTypeClass.String => attr.Read<string>(),
-            H5DataTypeClass.FloatingPoint => attr.Read<double>().ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            _ => attr.Type.Size == 8 ? attr.Read<long>().ToString(System.Globalization.CultureInfo.InvariantCulture)
-               : attr.Type.Size == 4 ? attr.Read<int>().ToString(System.Globalization.CultureInfo.InvariantCulture)
-               : attr.Read<sbyte>().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-    }
+    private static ResultRun Run(string file, string problem, string run) =>
+        ResultFileReader.Read(file).Runs.Single(r => r.ProblemId == problem && r.RunName == run);
 
     [Test]
     public void GenerateThenSolve_ConvergesAndWritesResults()
@@ -48,9 +37,10 @@ public class CliTests
         Assert.That(solve.Stdout, Does.Contain("ConvergedRelativeTolerance"));
         string results = P("p.results.h5");
         Assert.That(File.Exists(results), Is.True, "default results path <stem>.results.h5");
-        Assert.That(Attr(results, "/results/problems/000000/cg-jacobi", "reason"), Is.EqualTo("ConvergedRelativeTolerance"));
-        double rel = double.Parse(Attr(results, "/results/problems/000000/cg-jacobi", "relative_true_residual"), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(rel, Is.LessThanOrEqualTo(1e-10 * 10), "true residual within the S2 slack of rtol (tolerance ×10)");
+        var run = Run(results, "000000", "cg-jacobi");
+        Assert.That(run.Result.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(run.X, Has.Length.EqualTo(24 * 24));
+        Assert.That(run.RelativeTrueResidual, Is.LessThanOrEqualTo(1e-10 * 10), "true residual within the S2 slack of rtol (tolerance ×10)");
     }
 
     [Test]
@@ -60,8 +50,9 @@ public class CliTests
         var o = CliRunner.Run("solve", P("indef.mtx"), "-o", P("indef.results.h5"));
         Assert.That(o.ExitCode, Is.EqualTo(2), o.All);
         Assert.That(o.All, Does.Contain("DivergedIndefiniteOperator"));
-        Assert.That(Attr(P("indef.results.h5"), "/results/problems/000000/cg", "reason"), Is.EqualTo("DivergedIndefiniteOperator"));
-        Assert.That(Attr(P("indef.results.h5"), "/results/problems/000000/cg", "breakdown_iteration"), Is.EqualTo("2"));
+        var run = Run(P("indef.results.h5"), "000000", "cg");
+        Assert.That(run.Result.Reason, Is.EqualTo(ConvergenceReason.DivergedIndefiniteOperator));
+        Assert.That(run.Result.BreakdownIteration, Is.EqualTo(2), "b = A·1 = (2, −1): p₁ᵀAp₁ < 0 in iteration 2");
     }
 
     [Test]
@@ -136,7 +127,7 @@ public class CliTests
         var o = CliRunner.Run("inspect", P("d.h5"));
         Assert.That(o.ExitCode, Is.EqualTo(0), o.All);
         Assert.That(o.Stdout, Does.Contain("ProblemSet"));
-        Assert.That(o.Stdout, Does.Contain("100×100"));
+        Assert.That(o.Stdout, Does.Contain("100 × 100"));
         Assert.That(o.Stdout, Does.Contain("csr"));
         Assert.That(o.Stdout, Does.Contain("yes"));
     }
