@@ -125,6 +125,11 @@ def native_features():
         native_problem(f, data_kwargs=dict(chunks=(4,), shuffle=True))
     patch_filter_id("native_unknown_filter.h5", "shuffle", 40001)
 
+    with new_file("huge_unallocated.h5") as f:  # b declares 2^40 elements, chunked, never written
+        p = native_problem(f)
+        del p["b"]
+        p.create_dataset("b", shape=(2**40,), chunks=(4096,), dtype="<f8")
+
     with new_file("native_fletcher32.h5") as f:
         native_problem(f, data_kwargs=dict(chunks=(4,), fletcher32=True))
 
