@@ -13,7 +13,7 @@ namespace Solvers.Operators;
 /// threads (use one instance per thread). The factors are applied to contiguous fibres through their own
 /// <see cref="ILinearOperator.Apply"/>, so any operator can be a factor, a Kronecker operator included.
 /// </remarks>
-public sealed class KroneckerOperator : IAdjointableOperator
+public sealed class KroneckerOperator : IAdjointableOperator, IConditionalCapabilities
 {
     /// <summary>Fewest factors allowed.</summary>
     public const int MinFactors = 2;
@@ -87,7 +87,7 @@ public sealed class KroneckerOperator : IAdjointableOperator
                                        == (OperatorProperties.Symmetric | OperatorProperties.PositiveDefinite));
         Properties = allSpd ? OperatorProperties.Symmetric | OperatorProperties.PositiveDefinite
             : allSymmetric ? OperatorProperties.Symmetric : OperatorProperties.None;
-        CanApplyAdjoint = factors.All(f => f is IAdjointableOperator || (f.Properties & OperatorProperties.Symmetric) != 0);
+        CanApplyAdjoint = factors.All(LinearOperator.CanApplyAdjoint);
     }
 
     /// <summary>The Kronecker product F₀ ⊗ F₁ ⊗ … (factors of any shape); 2 to 8 factors.</summary>
@@ -113,7 +113,7 @@ public sealed class KroneckerOperator : IAdjointableOperator
     /// <summary>Symmetric when every factor is; also positive definite when every factor is SPD.</summary>
     public OperatorProperties Properties { get; }
 
-    /// <summary>True when every factor is <see cref="IAdjointableOperator"/> or symmetric, so <see cref="ApplyAdjoint"/> works.</summary>
+    /// <summary>True when every factor can apply its adjoint (<see cref="LinearOperator.CanApplyAdjoint"/>) or is symmetric, so <see cref="ApplyAdjoint"/> works.</summary>
     public bool CanApplyAdjoint { get; }
 
     /// <inheritdoc />
@@ -140,9 +140,11 @@ public sealed class KroneckerOperator : IAdjointableOperator
 
     private static void ApplyFactor(ILinearOperator f, ReadOnlySpan<double> x, Span<double> y, bool adjoint)
     {
-        if (!adjoint || (f.Properties & OperatorProperties.Symmetric) != 0) f.Apply(x, y);
-        else ((IAdjointableOperator)f).ApplyAdjoint(x, y);
+        if (adjoint) LinearOperator.ApplyAdjointOf(f, x, y);
+        else f.Apply(x, y);
     }
+
+    bool IConditionalCapabilities.HasDiagonal => false;
 
     /// <summary>
     /// Rotating vec trick: view the current tensor as (R, p) with the factor's input mode last, apply the factor to the

@@ -11,8 +11,11 @@ namespace Solvers.Operators;
 /// <para>
 /// Face coefficients wᶠ are the harmonic mean 2aᵢa_j/(aᵢ + a_j) of the two nodes they separate (second-order for smooth
 /// a, and the right average across jumps). <b>Dirichlet</b> (u = 0 on the boundary, one spacing beyond the end node):
-/// the boundary face uses the end node's own coefficient, a choice that keeps the
-/// operator symmetric positive definite and still gives second-order nodal error for smooth a. <b>Neumann</b>: no flux
+/// the boundary face uses the end node's own coefficient (the wall value of a is not known to the operator), a
+/// choice that keeps the operator symmetric positive definite. It stands for a at the half-way face, so the boundary
+/// row carries an O(1) local truncation error proportional to ∂a/∂n: the nodal error is second order when a is flat at the
+/// wall, while a coefficient with a large wall derivative shows a pre-asymptotic order of about 1.6–1.8 in the max
+/// norm at n ≈ 30–60 (see <c>PoissonProblems.Diffusion2D</c>, whose coefficient is flat at the walls). <b>Neumann</b>: no flux
 /// crosses the boundary (symmetric positive semidefinite). <b>Periodic</b>: the wrap-around face pairs the two end nodes.
 /// </para>
 /// <para>

@@ -40,7 +40,7 @@ public sealed unsafe class StencilOperator : ILinearOperator, IHasDiagonal, ICon
     /// <summary>Creates a stencil operator.</summary>
     /// <param name="gridShape">Grid size per axis, 1 ≤ d ≤ 3 axes, each ≥ 1.</param>
     /// <param name="offsets">Stencil offsets, s × d, row-major; unique rows with |offset[a]| &lt; gridShape[a].</param>
-    /// <param name="coefficients">Length s (constant) or s·N (variable: entry s·N + i for stencil entry s at grid index i).</param>
+    /// <param name="coefficients">Length s (constant) or s·N (variable: entry s·N + i for stencil entry s at grid index i); kept, not copied.</param>
     /// <param name="boundary">Boundary rule per axis, length d.</param>
     /// <param name="properties">Known properties (the caller vouches for them).</param>
     /// <exception cref="ArgumentException">Any of the arrays is inconsistent with the others.</exception>

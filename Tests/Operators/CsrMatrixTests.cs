@@ -93,4 +93,18 @@ public class CsrMatrixTests
         Assert.That(s.IsSymmetric(), Is.True);
         Assert.That(u.IsSymmetric(), Is.False);
     }
+
+    // Tolerance: exact (zero bytes) on the parallel SpMV path after warm-up.
+    [Test]
+    public void ApplyLargeParallel_AllocatesNothing()
+    {
+        var a = Solvers.Operators.Laplacian2D.UnitSquare(200).ToCsr();
+        Assert.That(a.NonZeroCount, Is.GreaterThanOrEqualTo(CsrMatrix.ParallelThreshold));
+        var x = Enumerable.Range(0, a.Columns).Select(i => Math.Sin(i)).ToArray();
+        var y = new double[a.Rows];
+        for (int i = 0; i < 3; i++) a.Apply(x, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) a.Apply(x, y);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0));
+    }
 }

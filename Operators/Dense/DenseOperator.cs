@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using Solvers.Operators.Parallel;
+
+namespace Solvers.Operators;
+
+/// <summary>
+/// A dense matrix held row-major. Apply is one TensorPrimitives.Dot
+/// per row, in parallel over fixed row blocks for large matrices, and allocates nothing; the MathNet view
+/// (<see cref="Matrix"/>) is for the dense direct paths.
+/// </summary>
+public sealed unsafe class DenseOperator : IAdjointableOperator, IHasDiagonal, IConvertibleToCsr
+{
+    /// <summary>From this many entries up, Apply runs in parallel over row blocks.</summary>
+    public const int ParallelThreshold = 1 << 16;
+
+    private readonly double[] _data;
+    private readonly int[] _blockStarts;
+    private Matrix<double>? _matrix;
+
+    /// <summary>Creates the operator from a row-major two-dimensional array (copied).</summary>
+    public DenseOperator(double[,] rowMajor, OperatorProperties properties = OperatorProperties.None)
+        : this(rowMajor is null ? throw new ArgumentNullException(nameof(rowMajor)) : rowMajor.GetLength(0), rowMajor.GetLength(1), Flatten(rowMajor), properties)
+    {
+    }
+
+    /// <summary>Creates the operator from row-major data of length rows·cols. The array is used as is, not copied.</summary>
+    /// <exception cref="ArgumentException">A negative size, or data of the wrong length.</exception>
+    public DenseOperator(int rows, int cols, double[] rowMajorData, OperatorProperties properties = OperatorProperties.None)
+    {
+        ArgumentNullException.ThrowIfNull(rowMajorData);
+        if (rows < 0) throw new ArgumentException($"rows = {rows}; must be ≥ 0.", nameof(rows));
+        if (cols < 0) throw new ArgumentException($"cols = {cols}; must be ≥ 0.", nameof(cols));
+        if (rowMajorData.Length != (long)rows * cols)
+            throw new ArgumentException($"rowMajorData has length {rowMajorData.Length}, but a {rows}×{cols} matrix needs {(long)rows * cols}.", nameof(rowMajorData));
+        Rows = rows;
+        Columns = cols;
+        _data = rowMajorData;
+        Properties = properties;
+        _blockStarts = ParallelBlocks.UniformPartition(rows, rowMajorData.Length >= ParallelThreshold ? 4 * ParallelBlocks.Shared.Threads : 1);
+    }
+
+    private static double[] Flatten(double[,] a)
+    {
+        int m = a.GetLength(0), n = a.GetLength(1);
+        var d = new double[(long)m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) d[(long)i * n + j] = a[i, j];
+        return d;
+    }
+
+    /// <inheritdoc />
+    public int Rows { get; }
+
+    /// <inheritdoc />
+    public int Columns { get; }
+
+    /// <inheritdoc />
+    public OperatorProperties Properties { get; }
+
+    /// <summary>The row-major entries.</summary>
+    public ReadOnlySpan<double> Data => _data;
+
+    /// <summary>A MathNet copy of the matrix, built on first use and cached.</summary>
+    public Matrix<double> Matrix => _matrix ??= Matrix<double>.Build.DenseOfRowMajor(Rows, Columns, _data);
+
+    /// <summary>A row-major two-dimensional copy.</summary>
+    public double[,] ToArray()
+    {
+        var a = new double[Rows, Columns];
+        for (int i = 0; i < Rows; i++)
+            for (int j = 0; j < Columns; j++) a[i, j] = _data[(long)i * Columns + j];
+        return a;
+    }
+
+    private struct State
+    {
+        public double* A;
+        public double* X;
+        public double* Y;
+        public int* BlockStarts;
+        public int Columns;
+    }
+
+    /// <inheritdoc />
+    public void Apply(ReadOnlySpan<double> x, Span<double> y)
+    {
+        LinearOperator.CheckApply(this, x, y, adjoint: false);
+        fixed (double* pa = _data, px = x, py = y)
+        fixed (int* bs = _blockStarts)
+        {
+            var st = new State { A = pa, X = px, Y = py, BlockStarts = bs, Columns = Columns };
+            ParallelBlocks.Shared.Run(&Block, &st, _blockStarts.Length - 1);
+        }
+    }
+
+    private static void Block(void* state, int block)
+    {
+        var st = (State*)state;
+        int n = st->Columns;
+        var x = new ReadOnlySpan<double>(st->X, n);
+        for (int i = st->BlockStarts[block]; i < st->BlockStarts[block + 1]; i++)
+            st->Y[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(st->A + (long)i * n, n), x);
+    }
+
+    /// <inheritdoc />
+    public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y)
+    {
+        LinearOperator.CheckApply(this, x, y, adjoint: true);
+        y.Clear();
+        for (int i = 0; i < Rows; i++)
+        {
+            double xi = x[i];
+            if (xi != 0) TensorPrimitives.MultiplyAdd(_data.AsSpan(i * Columns, Columns), xi, y, y);
+        }
+    }
+
+    /// <inheritdoc />
+    public void CopyDiagonal(Span<double> diagonal)
+    {
+        int m = Math.Min(Rows, Columns);
+        if (diagonal.Length != m) throw new ArgumentException($"diagonal has length {diagonal.Length}, expected {m}.", nameof(diagonal));
+        for (int i = 0; i < m; i++) diagonal[i] = _data[(long)i * Columns + i];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Zero entries are left out.</remarks>
+    public CsrMatrix ToCsr() => CsrMatrix.FromDense(ToArray(), Properties);
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"DenseOperator {Rows}×{Columns}");
+}
