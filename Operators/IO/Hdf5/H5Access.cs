@@ -567,7 +567,8 @@ internal sealed class H5Access : IDisposable
             if (chunkBytes > MaxChunkBytes)
                 throw Error(path, ProblemFileError.LimitExceeded, $"chunk of {Bytes(chunkBytes)} exceeds the 64 MiB limit");
         }
-        else if (layout == H5DataLayoutClass.Contiguous && filters.Count == 0 && PureHdfInternals.HasExternalStorage(ds) != true && bytes > FileLength)
+        else if (layout == H5DataLayoutClass.Contiguous && filters.Count == 0 && Guard(path, () => PureHdfInternals.HasExternalStorage(ds)) != true
+            && bytes > FileLength)
         {
             throw Error(path, ProblemFileError.Malformed, $"declares {Bytes(bytes)} of contiguous data, more than the file's {Bytes(FileLength)}");
         }
@@ -621,7 +622,7 @@ internal sealed class H5Access : IDisposable
     {
         if (Marshal.SizeOf<T>() != d.ElementSize)
             throw Error(d.Path, ProblemFileError.TypeMismatch, $"internal: element size {d.ElementSize} read as {typeof(T).Name}");
-        var buffer = new T[d.Count];
+        var buffer = Guard(d.Path, () => new T[d.Count]); // OutOfMemoryException → LimitExceeded
         if (d.Count == 0) return buffer;
         try
         {

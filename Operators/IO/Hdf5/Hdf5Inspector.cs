@@ -93,7 +93,7 @@ public static class Hdf5Inspector
                 visited[id] = p;
             }
 
-            if (h.IsExternal(obj, p)) warnings.Add($"{p}: reached through an external link (another file)");
+            if (h.Guard(p, () => h.IsExternal(obj, p))) warnings.Add($"{p}: reached through an external link (another file)");
             var attrs = Attributes(h, obj, p, caps);
             if (obj is IH5Dataset ds)
             {

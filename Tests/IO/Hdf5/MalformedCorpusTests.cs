@@ -418,3 +418,81 @@ public class MalformedCorpusTests
         Assert.Throws<OperationCanceledException>(() => r.ReadProblem("000000", cts.Token));
     }
 }
+
+/// <summary>Symmetric storage variants (PS §4.8) and COO duplicates (PS §4.4) on raw files.</summary>
+[TestFixture]
+public class SymmetricStorageTests
+{
+    private static string Raw(Action<H5Group> mutateA)
+    {
+        var a = new H5Group();
+        a.Attributes["shape"] = new long[] { 3, 3 };
+        mutateA(a);
+        var p = new H5Group { ["A"] = a, ["b"] = new[] { 1.0, 2, 3 } };
+        p.Attributes["kind"] = "linear_system";
+        p.Attributes["name"] = "sym";
+        var f = new H5File { ["problems"] = new H5Group { ["000000"] = p } };
+        f.Attributes["format"] = "problem-set";
+        f.Attributes["format_version"] = "1.0.0";
+        string path = TempFile("sym.h5");
+        f.Write(path);
+        return path;
+    }
+
+    private static Action<H5Group> Csr(string symmetry, string triangle, int[] indptr, int[] indices, double[] data) => a =>
+    {
+        a.Attributes["storage"] = "csr";
+        a.Attributes["symmetry"] = symmetry;
+        a.Attributes["stored_triangle"] = triangle;
+        a["indptr"] = indptr;
+        a["indices"] = indices;
+        a["data"] = data;
+    };
+
+    [Test]
+    public void UpperTriangle_IsMirrored()
+    {
+        var p = ReadOnly(Raw(Csr("symmetric", "upper", [0, 2, 3, 4], [0, 2, 1, 2], [4.0, 1, 5, 6])));
+        Assert.That(((CsrMatrix)p.A).ToDense(), Is.EqualTo(new double[,] { { 4, 0, 1 }, { 0, 5, 0 }, { 1, 0, 6 } }));
+        Assert.That(p.A.Properties.HasFlag(OperatorProperties.Symmetric), Is.True);
+    }
+
+    [Test]
+    public void SkewSymmetricLower_IsMirroredNegated_AndDiagonalRefused()
+    {
+        var p = ReadOnly(Raw(Csr("skew-symmetric", "lower", [0, 0, 1, 3], [0, 0, 1], [2.0, 3, -4])));
+        Assert.That(((CsrMatrix)p.A).ToDense(), Is.EqualTo(new double[,] { { 0, -2, -3 }, { 2, 0, 4 }, { 3, -4, 0 } }));
+        Assert.That(p.A.Properties.HasFlag(OperatorProperties.Symmetric), Is.False);
+        var e = ThrowsProblem(ProblemFileError.InvalidSparseStructure,
+            () => ReadOnly(Raw(Csr("skew-symmetric", "lower", [0, 1, 1, 1], [0], [1.0]))));
+        Assert.That(e.Message, Does.Contain("diagonal"));
+    }
+
+    [Test]
+    public void StoredTriangleWithGeneralSymmetry_IsSchemaViolation()
+    {
+        ThrowsProblem(ProblemFileError.SchemaViolation, () => ReadOnly(Raw(Csr("general", "lower", [0, 1, 2, 3], [0, 1, 2], [1.0, 1, 1]))));
+    }
+
+    [Test]
+    public void CooDuplicates_AreSummedAndReported()
+    {
+        var p = ReadOnly(Raw(a =>
+        {
+            a.Attributes["storage"] = "coo";
+            a["row"] = new[] { 2, 0, 0, 1 };
+            a["col"] = new long[] { 2, 0, 0, 1 };
+            a["data"] = new[] { 3.0, 1, 0.5, 2 };
+        }));
+        Assert.That(((CsrMatrix)p.A).ToDense(), Is.EqualTo(new double[,] { { 1.5, 0, 0 }, { 0, 2, 0 }, { 0, 0, 3 } }));
+        Assert.That(p.Report.Warnings, Has.Some.Contains("summed 1 duplicate COO"));
+        var e = ThrowsProblem(ProblemFileError.InvalidSparseStructure, () => ReadOnly(Raw(a =>
+        {
+            a.Attributes["storage"] = "coo";
+            a["row"] = new[] { 0, 3 };
+            a["col"] = new[] { 0, 0 };
+            a["data"] = new[] { 1.0, 1 };
+        })));
+        Assert.That(e.Message, Does.Contain("row index 3 of entry 1"));
+    }
+}
