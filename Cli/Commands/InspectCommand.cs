@@ -107,10 +107,16 @@ public static class InspectCommand
     {
         var report = Hdf5Inspector.Walk(path);
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("path", "kind", "type", "shape", "layout", "attributes");
+        table.AddColumns("path", "kind", "type", "shape", "layout / filters", "attributes");
         foreach (var o in report.Objects)
-            table.AddRow(Markup.Escape(o.Path), Markup.Escape(o.Kind), Markup.Escape(o.DataType ?? ""), Markup.Escape(o.Shape ?? ""),
-                Markup.Escape(o.Layout ?? ""), Markup.Escape(string.Join(", ", o.Attributes)));
+        {
+            string shape = o.Shape is null ? "" : "(" + string.Join(", ", o.Shape) + ")";
+            string layout = o.Layout is null ? "" : o.Layout + (o.Filters.Count > 0 ? " " + string.Join(", ", o.Filters) : "");
+            string attrs = string.Join("; ", o.Attributes.Select(kv => $"{kv.Key} = {kv.Value}"));
+            table.AddRow(Markup.Escape(o.Path), o.Kind.ToString().ToLowerInvariant(), Markup.Escape(o.DataType ?? ""), shape,
+                Markup.Escape(layout), Markup.Escape(attrs));
+        }
+
         AnsiConsole.Write(table);
         foreach (var w in report.Warnings) AnsiConsole.MarkupLine($"[yellow]warning[/] {Markup.Escape(w)}");
     }

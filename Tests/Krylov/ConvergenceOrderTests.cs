@@ -16,7 +16,7 @@ public class ConvergenceOrderTests
 {
     private static double CgNodalError(LinearProblem p, bool jacobi)
     {
-        IPreconditioner? pc = null;
+        JacobiPreconditioner? pc = null;
         if (jacobi)
         {
             pc = new JacobiPreconditioner();

@@ -2,31 +2,42 @@ using Solvers.Operators;
 
 namespace Solvers.IO.Hdf5;
 
-/// <summary>Builds the in-memory operator for <c>dense</c> storage (PS §4.5).</summary>
+/// <summary>Builds and decomposes the in-memory operator of <c>dense</c> storage (PS §4.5).</summary>
 internal static class DenseFactory
 {
-    /// <summary>The operator for a row-major dense matrix (every entry kept, zeros included).</summary>
-    public static ILinearOperator Create(double[,] rowMajor)
-    {
-        int m = rowMajor.GetLength(0), n = rowMajor.GetLength(1);
-        var rp = new int[m + 1];
-        var ci = new int[checked(m * n)];
-        var v = new double[m * n];
-        int w = 0;
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                ci[w] = j;
-                v[w++] = rowMajor[i, j];
-            }
+    /// <summary>A dense operator over row-major data (the array is used as is).</summary>
+    public static DenseOperator Create(int rows, int cols, double[] rowMajor) => new(rows, cols, rowMajor);
 
-            rp[i + 1] = w;
-        }
-
-        return new CsrMatrix(m, n, rp, ci, v);
-    }
+    /// <summary>A dense operator from a two-dimensional row-major array.</summary>
+    public static DenseOperator Create(double[,] rowMajor) => new(rowMajor);
 
     /// <summary>The row-major entries of a dense-storable operator, or null.</summary>
-    public static double[,]? ToArray(ILinearOperator op) => op is IConvertibleToCsr c ? c.ToCsr().ToDense() : null;
+    public static double[]? RowMajor(ILinearOperator op) => op switch
+    {
+        DenseOperator d => d.Data.ToArray(),
+        IConvertibleToCsr c => Flatten(c.ToCsr().ToDense()),
+        _ => null,
+    };
+
+    /// <summary>True when the dense operator equals its transpose to <paramref name="relativeTolerance"/> × max |a_ij|.</summary>
+    public static bool IsSymmetric(DenseOperator d, double relativeTolerance)
+    {
+        if (d.Rows != d.Columns) return false;
+        var a = d.Data;
+        int n = d.Rows;
+        double scale = 0;
+        foreach (double v in a) scale = Math.Max(scale, Math.Abs(v));
+        double tol = relativeTolerance * scale;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                if (!(Math.Abs(a[i * n + j] - a[j * n + i]) <= tol)) return false;
+        return true;
+    }
+
+    private static double[] Flatten(double[,] m)
+    {
+        var flat = new double[m.Length];
+        Buffer.BlockCopy(m, 0, flat, 0, flat.Length * sizeof(double));
+        return flat;
+    }
 }

@@ -379,7 +379,7 @@ internal sealed class H5Access : IDisposable
     }
 
     /// <summary>Reads an integer attribute (any width, signed or unsigned, or an enum over an integer) as long values.</summary>
-    public long[]? IntegerAttribute(IH5Object obj, string path, string name)
+    public long[]? IntegerAttribute(IH5Object obj, string path, string name, bool allowEnum = false)
     {
         var a = TryAttribute(obj, path, name);
         if (a is null) return null;
@@ -389,7 +389,7 @@ internal sealed class H5Access : IDisposable
         int size = Guard(where, () => a.Type.Size);
         bool signed;
         if (cls == H5DataTypeClass.FixedPoint) signed = Guard(where, () => a.Type.FixedPoint.IsSigned);
-        else if (cls == H5DataTypeClass.Enumerated && Guard(where, () => a.Type.Enumeration.BaseType.Class) == H5DataTypeClass.FixedPoint)
+        else if (allowEnum && cls == H5DataTypeClass.Enumerated && Guard(where, () => a.Type.Enumeration.BaseType.Class) == H5DataTypeClass.FixedPoint)
             signed = Guard(where, () => a.Type.Enumeration.BaseType.FixedPoint.IsSigned);
         else throw Error(where, ProblemFileError.TypeMismatch, $"expected an integer, found {TypeName(cls, size, false)}");
         long[] result = (size, signed, cls == H5DataTypeClass.Enumerated) switch
@@ -453,7 +453,7 @@ internal sealed class H5Access : IDisposable
             case H5DataTypeClass.String or H5DataTypeClass.VariableLength:
                 return string.Join("\n", StringArrayAttribute(obj, path, name)!);
             case H5DataTypeClass.FixedPoint or H5DataTypeClass.Enumerated:
-                return string.Join(",", IntegerAttribute(obj, path, name)!.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+                return string.Join(",", IntegerAttribute(obj, path, name, allowEnum: true)!.Select(v => v.ToString(CultureInfo.InvariantCulture)));
             case H5DataTypeClass.FloatingPoint:
                 return string.Join(",", DoubleAttribute(obj, path, name)!.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
             default:
@@ -464,8 +464,10 @@ internal sealed class H5Access : IDisposable
     /// <summary>Reads a tri-state flag (int8 or any integer, or h5py bool) in {−1, 0, 1}; null when absent.</summary>
     public sbyte? TriState(IH5Object obj, string path, string name)
     {
-        var v = ScalarIntegerAttribute(obj, path, name);
-        if (v is null) return null;
+        var values = IntegerAttribute(obj, path, name, allowEnum: true);
+        if (values is null) return null;
+        if (values.Length != 1) throw Error(path + "@" + name, ProblemFileError.SchemaViolation, $"expected one flag, found {values.Length}");
+        long? v = values[0];
         if (v is < -1 or > 1)
             throw Error(path + "@" + name, ProblemFileError.SchemaViolation, $"tri-state flag must be −1, 0 or 1 (found {v})");
         return (sbyte)v.Value;
@@ -565,7 +567,8 @@ internal sealed class H5Access : IDisposable
             if (chunkBytes > MaxChunkBytes)
                 throw Error(path, ProblemFileError.LimitExceeded, $"chunk of {Bytes(chunkBytes)} exceeds the 64 MiB limit");
         }
-        else if (layout == H5DataLayoutClass.Contiguous && filters.Count == 0 && PureHdfInternals.HasExternalStorage(ds) != true && bytes > FileLength)
+        else if (layout == H5DataLayoutClass.Contiguous && filters.Count == 0 && Guard(path, () => PureHdfInternals.HasExternalStorage(ds)) != true
+            && bytes > FileLength)
         {
             throw Error(path, ProblemFileError.Malformed, $"declares {Bytes(bytes)} of contiguous data, more than the file's {Bytes(FileLength)}");
         }
@@ -619,7 +622,7 @@ internal sealed class H5Access : IDisposable
     {
         if (Marshal.SizeOf<T>() != d.ElementSize)
             throw Error(d.Path, ProblemFileError.TypeMismatch, $"internal: element size {d.ElementSize} read as {typeof(T).Name}");
-        var buffer = new T[d.Count];
+        var buffer = Guard(d.Path, () => new T[d.Count]); // OutOfMemoryException → LimitExceeded
         if (d.Count == 0) return buffer;
         try
         {

@@ -1,61 +1,85 @@
+using System.Text;
+
 namespace Solvers.IO.Hdf5;
 
-/// <summary>The flavour of an HDF5 file (PS §9 item 5).</summary>
+/// <summary>What an HDF5 file holds (PS §9, items 1 and 5).</summary>
 public enum Hdf5Flavor
 {
-    /// <summary>None of the known layouts.</summary>
+    /// <summary>Not recognised (or not HDF5).</summary>
     Unknown,
-    /// <summary>The suite's problem set (root format = "problem-set").</summary>
+    /// <summary>A problem-set file of this suite (root format = "problem-set").</summary>
     Native,
-    /// <summary>MATLAB v7.3 variables (MATLAB_class attributes).</summary>
+    /// <summary>MATLAB v7.3 MAT-file (header text or MATLAB_class attributes).</summary>
     Matlab,
-    /// <summary>anndata CSR/CSC group.</summary>
+    /// <summary>anndata sparse group (encoding-type csr_matrix / csc_matrix).</summary>
     Anndata,
-    /// <summary>h5sparse group.</summary>
+    /// <summary>h5sparse group (h5sparse_format).</summary>
     H5Sparse,
-    /// <summary>10x Genomics matrix group.</summary>
+    /// <summary>10x Genomics matrix (data/indices/indptr plus a shape dataset).</summary>
     TenX,
-    /// <summary>PDEBench sample file.</summary>
+    /// <summary>PDEBench data (tensor + x-coordinate, or per-seed groups with data and grid).</summary>
     PdeBench,
-    /// <summary>PETSc HDF5 Vec/Mat.</summary>
+    /// <summary>PETSc layouts (jc/ir/data with MATLAB_sparse, or Vec datasets with timestepping).</summary>
     Petsc,
-    /// <summary>A group with data/indices/indptr and no layout marker.</summary>
+    /// <summary>A data/indices/indptr group without a family marker (needs --layout).</summary>
     GenericCsr,
 }
 
-/// <summary>Detects the flavour of an HDF5 file from its root attributes and top-level objects.</summary>
+/// <summary>Picks the HDF5 importer from the content, never from the extension (PS §9).</summary>
 public static class Hdf5FormatDetector
 {
-    /// <summary>Detects the flavour of <paramref name="path"/>; throws <see cref="ProblemFileException"/> when it cannot be opened.</summary>
-    public static Hdf5Flavor Detect(string path)
+    /// <summary>Detects the flavor of an HDF5 file; <see cref="Hdf5Flavor.Unknown"/> for non-HDF5 files.</summary>
+    /// <exception cref="ProblemFileException">The file is missing, or HDF5 but malformed.</exception>
+    public static Hdf5Flavor Detect(string path) => Detect(path, Hdf5WalkCaps.Default);
+
+    /// <summary>Detects the flavor with explicit walk caps.</summary>
+    public static Hdf5Flavor Detect(string path, Hdf5WalkCaps caps)
     {
-        using var h5 = H5Access.Open(path, untrusted: true, budget: 1L << 20, logger: null);
-        var root = h5.Root;
-        if (h5.StringAttribute(root, "/", "format") == "problem-set") return Hdf5Flavor.Native;
-        var children = h5.Children(root, "/", 10_000);
-        if (children.Any(c => c.Name == "tensor") || children.Any(c => c.Name.Length == 4 && c.Name.All(char.IsAsciiDigit)))
+        ArgumentNullException.ThrowIfNull(caps);
+        if (!File.Exists(path)) throw new ProblemFileException(path, null, ProblemFileError.NotFound, "file not found");
+        long length = new FileInfo(path).Length;
+        if (H5Access.FindSignature(path, length) < 0) return Hdf5Flavor.Unknown;
+        var head = new byte[19];
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            _ = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        if (Encoding.ASCII.GetString(head) == "MATLAB 7.3 MAT-file") return Hdf5Flavor.Matlab;
+        using var h = H5Access.Open(path, caps.Untrusted, long.MaxValue, null);
+        if (h.HasAttribute(h.Root, "/", "format") && SafeString(h, "format") == "problem-set") return Hdf5Flavor.Native;
+        var objects = Hdf5Inspector.WalkOpen(h, caps).Objects;
+        var byPath = objects.ToDictionary(o => o.Path, StringComparer.Ordinal);
+        var groups = objects.Where(o => o.Kind == Hdf5ObjectKind.Group).ToList();
+
+        bool HasChild(Hdf5ObjectInfo g, string name, Hdf5ObjectKind? kind = null) =>
+            byPath.TryGetValue(H5Access.Join(g.Path, name), out var c) && (kind is null || c.Kind == kind);
+
+        bool Csr(Hdf5ObjectInfo g) => HasChild(g, "data") && HasChild(g, "indices") && HasChild(g, "indptr");
+
+        if (objects.Any(o => o.Attributes.ContainsKey("MATLAB_class"))) return Hdf5Flavor.Matlab;
+        if (groups.Any(g => g.Attributes.TryGetValue("encoding-type", out var e) && e is "csr_matrix" or "csc_matrix")) return Hdf5Flavor.Anndata;
+        if (groups.Any(g => g.Attributes.ContainsKey("h5sparse_format"))) return Hdf5Flavor.H5Sparse;
+        if (groups.Any(g => Csr(g) && HasChild(g, "shape", Hdf5ObjectKind.Dataset))) return Hdf5Flavor.TenX;
+        if ((byPath.ContainsKey("/tensor") && byPath.ContainsKey("/x-coordinate"))
+            || groups.Any(g => g.Path.Length == 5 && g.Path[1..].All(char.IsAsciiDigit) && HasChild(g, "data") && HasChild(g, "grid", Hdf5ObjectKind.Group)))
             return Hdf5Flavor.PdeBench;
-        foreach (var (name, obj) in children)
-        {
-            if (name.StartsWith('#')) continue;
-            string p = H5Access.Join("/", name);
-            if (h5.HasAttribute(obj, p, "MATLAB_class")) return Hdf5Flavor.Matlab;
-        }
-
-        foreach (var (name, obj) in children)
-        {
-            string p = H5Access.Join("/", name);
-            if (obj is not PureHDF.IH5Group g) continue;
-            string? enc = h5.StringAttribute(obj, p, "encoding-type");
-            if (enc is "csr_matrix" or "csc_matrix") return Hdf5Flavor.Anndata;
-            if (h5.HasAttribute(obj, p, "h5sparse_format")) return Hdf5Flavor.H5Sparse;
-            var names = h5.Children(g, p, 1000).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            bool csr = names.Contains("data") && names.Contains("indices") && names.Contains("indptr");
-            if (csr && names.Contains("shape")) return Hdf5Flavor.TenX;
-            if (names.Contains("jc") && names.Contains("ir")) return Hdf5Flavor.Petsc;
-            if (csr) return Hdf5Flavor.GenericCsr;
-        }
-
+        if (groups.Any(g => HasChild(g, "jc") && HasChild(g, "ir") && HasChild(g, "data") && g.Attributes.ContainsKey("MATLAB_sparse"))
+            || objects.Any(o => o.Kind == Hdf5ObjectKind.Dataset && o.Attributes.ContainsKey("timestepping")))
+            return Hdf5Flavor.Petsc;
+        if (groups.Any(Csr)) return Hdf5Flavor.GenericCsr;
         return Hdf5Flavor.Unknown;
+    }
+
+    private static string? SafeString(H5Access h, string name)
+    {
+        try
+        {
+            return h.StringAttribute(h.Root, "/", name);
+        }
+        catch (ProblemFileException e) when (e.Error is ProblemFileError.TypeMismatch or ProblemFileError.SchemaViolation)
+        {
+            return null;
+        }
     }
 }

@@ -45,6 +45,7 @@ internal static class HintChecks
     public static ILinearOperator WithProperties(ILinearOperator a, OperatorProperties properties) => a switch
     {
         CsrMatrix c => c.Properties == properties ? c : c.WithProperties(properties),
+        DenseOperator d when d.Properties != properties => new DenseOperator(d.Rows, d.Columns, d.Data.ToArray(), properties),
         StencilOperator s when s.Properties != properties =>
             new StencilOperator(s.GridShape, s.Offsets, s.Coefficients.ToArray(), s.Boundary, properties),
         _ => a,

@@ -139,10 +139,10 @@ public static class MatlabV73Reader
         var flat = h.ReadDoubles(d, importer: true, warnF32: false);
         SparseAssembly.ScanFinite(h, path, flat, allowNonFinite, p => string.Create(CultureInfo.InvariantCulture, $"(row {p % m}, column {p / m})"));
         h.Reserve(flat.LongLength * 8, path);
-        var a = new double[m, n];
+        var a = new double[m * n];
         for (long j = 0; j < n; j++)
-            for (long i = 0; i < m; i++) a[i, j] = flat[j * m + i];
-        return DenseFactory.Create(a);
+            for (long i = 0; i < m; i++) a[i * n + j] = flat[j * m + i];
+        return DenseFactory.Create((int)m, (int)n, a);
     }
 
     private static void CheckNumeric(H5Access h, IH5Object obj, string path, string cls, H5DatasetInfo d)

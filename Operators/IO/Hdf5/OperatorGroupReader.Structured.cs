@@ -6,7 +6,7 @@ namespace Solvers.IO.Hdf5;
 
 internal sealed partial class OperatorGroupReader
 {
-    private ILinearOperator ReadDense(string path, int rows, int cols, CancellationToken ct)
+    private DenseOperator ReadDense(string path, int rows, int cols, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var d = _h.Dataset(H5Access.Join(path, "data"));
@@ -14,10 +14,7 @@ internal sealed partial class OperatorGroupReader
             throw _h.Error(d.Path, ProblemFileError.ShapeMismatch, $"has shape {d.ShapeText}, but the operator's shape is ({rows}, {cols})");
         var flat = _h.ReadDoubles(d, importer: false);
         SparseAssembly.ScanFinite(_h, d.Path, flat, _repairs.AllowNonFinite, p => SparseAssembly.FlatPosition(p, d.Dims));
-        _h.Reserve(flat.LongLength * 8, path);
-        var m = new double[rows, cols];
-        Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
-        return DenseFactory.Create(m);
+        return DenseFactory.Create(rows, cols, flat);
     }
 
     private KroneckerOperator ReadKronecker(IH5Group g, string path, int rows, int cols, int depth, List<(object, ulong)> ancestors, CancellationToken ct)

@@ -437,6 +437,8 @@ public sealed partial class ProblemSetReader : IDisposable
         {
             if (a is CsrMatrix csr)
                 isSymmetric = triangle != "full" && symmetry == "symmetric" ? true : csr.IsSymmetric(1e-12);
+            else if (a is DenseOperator dense)
+                isSymmetric = DenseFactory.IsSymmetric(dense, 1e-12);
             else
                 isSymmetric = HintChecks.RandomSymmetryTest(a);
             if (isSymmetric == false)
@@ -461,11 +463,7 @@ public sealed partial class ProblemSetReader : IDisposable
         }
 
         var props = isSymmetric == true ? OperatorProperties.Symmetric : OperatorProperties.None;
-        return a switch
-        {
-            CsrMatrix csr2 => csr2.Properties == props ? csr2 : csr2.WithProperties(props),
-            _ => HintChecks.WithProperties(a, props),
-        };
+        return HintChecks.WithProperties(a, props);
     }
 
     private void Disproved(string path, string message)

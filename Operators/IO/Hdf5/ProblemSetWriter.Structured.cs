@@ -9,20 +9,18 @@ public sealed partial class ProblemSetWriter
     private static string? StructuredStorage(ILinearOperator op) => op switch
     {
         KroneckerOperator => "kronecker",
+        DenseOperator => "dense",
         StencilOperator or Laplacian2D or Laplacian3D or DiffusionStencil2D or DiffusionStencil3D => "stencil",
         _ => null,
     };
 
     private static H5Group DenseGroup(ILinearOperator op, int level, string selfPath)
     {
-        var dense = DenseFactory.ToArray(op)
+        var flat = DenseFactory.RowMajor(op)
             ?? throw new ArgumentException($"{selfPath}: {op.GetType().Name} cannot be stored as a dense matrix.");
-        var g = NewOperatorGroup("dense", dense.GetLength(0), dense.GetLength(1),
-            op.Properties.HasFlag(OperatorProperties.Symmetric) ? "symmetric" : "general");
-        var flat = new double[dense.Length];
-        Buffer.BlockCopy(dense, 0, flat, 0, flat.Length * sizeof(double));
+        var g = NewOperatorGroup("dense", op.Rows, op.Columns, op.Properties.HasFlag(OperatorProperties.Symmetric) ? "symmetric" : "general");
         H5WriteHelpers.RequireFinite(flat, selfPath + "/data");
-        g["data"] = H5WriteHelpers.Dataset(flat, level, [(ulong)dense.GetLength(0), (ulong)dense.GetLength(1)]);
+        g["data"] = H5WriteHelpers.Dataset(flat, level, [(ulong)op.Rows, (ulong)op.Columns]);
         return g;
     }
 

@@ -89,8 +89,20 @@ public class StructuredStorageTests
     {
         var a = CsrMatrix.FromDense(new double[,] { { 1, 0, 2.5 }, { 0, 3, 0 }, { -1e-300, 4, 5 } });
         var r = RoundTrip(a, new ProblemWriteOptions { Storage = "dense" });
-        var d = r.A is IConvertibleToCsr c ? c.ToCsr().ToDense() : null;
-        Assert.That(d, Is.EqualTo(a.ToDense()));
+        Assert.That(r.A, Is.InstanceOf<DenseOperator>());
+        Assert.That(((DenseOperator)r.A).ToArray(), Is.EqualTo(a.ToDense()));
+    }
+
+    [Test]
+    public void DenseOperator_IsWrittenAsDense_SymmetryHintVerified()
+    {
+        var m = new double[,] { { 2, -1e-300, 0 }, { -1e-300, 3, 1 }, { 0, 1, 5 } };
+        var d = new DenseOperator(m, OperatorProperties.Symmetric);
+        var r = RoundTrip(d);
+        Assert.That(r.A, Is.InstanceOf<DenseOperator>());
+        Assert.That(((DenseOperator)r.A).Data.ToArray().Select(BitConverter.DoubleToInt64Bits),
+            Is.EqualTo(d.Data.ToArray().Select(BitConverter.DoubleToInt64Bits)));
+        Assert.That(r.A.Properties.HasFlag(OperatorProperties.Symmetric), Is.True);
     }
 
     [Test]
