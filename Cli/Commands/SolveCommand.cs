@@ -27,6 +27,7 @@ public static class SolveCommand
         pc.AcceptOnlyFromAmong("none", "jacobi", "file");
         var rtol = new Option<double>("--rtol") { Description = "Relative tolerance on ‖b − Ax‖/‖b‖.", DefaultValueFactory = _ => 1e-8 };
         var atol = new Option<double>("--atol") { Description = "Absolute tolerance on ‖b − Ax‖.", DefaultValueFactory = _ => 0 };
+        var dtol = new Option<double>("--dtol") { Description = "Divergence tolerance: stop when ‖r_k‖ ≥ dtol·‖r₀‖.", DefaultValueFactory = _ => 1e8 };
         var maxIt = new Option<int>("--max-iterations") { Description = "Iteration cap (0 = 2n).", DefaultValueFactory = _ => 0 };
         var timeLimit = new Option<double?>("--time-limit") { Description = "Seconds per solve before stopping with TimeLimit." };
         var output = new Option<string?>("--output", "-o") { Description = "Results file (default: <input stem>.results.h5 next to the input)." };
@@ -35,12 +36,12 @@ public static class SolveCommand
         var input = new InputOptions();
         var cmd = new Command("solve", "Solve the linear systems stored in a file with an iterative method.")
         {
-            file, problem, all, method, pc, rtol, atol, maxIt, timeLimit, output, noOutput, verbosity,
+            file, problem, all, method, pc, rtol, atol, dtol, maxIt, timeLimit, output, noOutput, verbosity,
         };
         input.AddTo(cmd);
         cmd.SetAction((r, ct) => Task.FromResult(Run(new SolveArgs(
             r.GetValue(file)!, r.GetValue(problem), r.GetValue(all), r.GetValue(method)!, r.GetValue(pc)!,
-            r.GetValue(rtol), r.GetValue(atol), r.GetValue(maxIt), r.GetValue(timeLimit),
+            r.GetValue(rtol), r.GetValue(atol), r.GetValue(dtol), r.GetValue(maxIt), r.GetValue(timeLimit),
             r.GetValue(noOutput) ? null : r.GetValue(output) ?? DefaultOutputPath(r.GetValue(file)!),
             r.GetValue(verbosity), r.GetValue(input.Trusted), TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout))),
             r, input, ct)));
@@ -54,7 +55,7 @@ public static class SolveCommand
         return Path.Combine(dir, Path.GetFileNameWithoutExtension(input) + ".results.h5");
     }
 
-    private sealed record SolveArgs(string File, string? Problem, bool All, string Method, string Pc, double Rtol, double Atol,
+    private sealed record SolveArgs(string File, string? Problem, bool All, string Method, string Pc, double Rtol, double Atol, double Dtol,
         int MaxIterations, double? TimeLimitSeconds, string? Output, Verbosity Verbosity, bool Trusted, TimeSpan ValidateTimeout);
 
     private sealed record RunSummary(string ProblemId, string Run, int N, SolverResult Result, double RelativeTrue, double? Error,
@@ -72,6 +73,7 @@ public static class SolveCommand
             {
                 RelativeTolerance = a.Rtol,
                 AbsoluteTolerance = a.Atol,
+                DivergenceTolerance = a.Dtol,
                 MaxIterations = a.MaxIterations,
                 TimeLimit = a.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                 RecordHistory = true,
@@ -130,7 +132,7 @@ public static class SolveCommand
                 {
                     var b = p.GetRightHandSide(j);
                     var x = p.GetInitialGuess(j);
-                    var history = new ConvergenceHistory(Math.Min(1_000_000, options.EffectiveMaxIterations(p.A.Rows) + 2));
+                    var history = new ConvergenceHistory(Math.Clamp(options.EffectiveMaxIterations(p.A.Rows) + 2, 4, 1_000_000));
                     string runName = a.Method + (a.Pc == "none" ? "" : "-" + a.Pc) + (p.IsSingleRightHandSide ? "" : $"-rhs{j}");
                     string started = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
                     SolverResult result = SolveWithProgress(err, solver, p, b, x, options, preconditioner, history, logger, $"{id} {runName}", ct);
