@@ -40,7 +40,8 @@ public sealed class JacobiPreconditioner : IPreconditioner
     public void Setup(ILinearOperator a)
     {
         ArgumentNullException.ThrowIfNull(a);
-        if (a is not IHasDiagonal withDiagonal)
+        // Composites always implement IHasDiagonal but can supply it only when their parts can (LinearOperator.HasDiagonal).
+        if (a is not IHasDiagonal withDiagonal || !Solvers.Operators.LinearOperator.HasDiagonal(a))
             throw new ArgumentException(
                 $"Jacobi needs an operator that exposes its diagonal (IHasDiagonal), but {a.GetType().Name} does not.", nameof(a));
         if (a.Rows != a.Columns)

@@ -123,4 +123,19 @@ public class JacobiPreconditionerTests
         for (int i = 0; i < 10; i++) m.Apply(r, z);
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0), "bytes, exact");
     }
+
+    [Test]
+    public void Setup_CompositeWithoutDiagonal_ThrowsArgumentException()
+    {
+        // A product of operators has no cheap diagonal even though the composite type implements IHasDiagonal.
+        var a = Solvers.Operators.CsrMatrix.Identity(3);
+        var product = Solvers.Operators.LinearOperator.Product(a, a);
+        var ex = Assert.Throws<ArgumentException>(() => new JacobiPreconditioner().Setup(product));
+        Assert.That(ex!.Message, Does.Contain("diagonal"));
+        // A scaled operator does expose its diagonal.
+        var scaled = Solvers.Operators.LinearOperator.Scaled(2.0, a);
+        var jacobi = new JacobiPreconditioner();
+        jacobi.Setup(scaled);
+        Assert.That(jacobi.Diagonal.ToArray(), Is.EqualTo(new[] { 2.0, 2.0, 2.0 }));
+    }
 }
