@@ -22,19 +22,9 @@ public sealed unsafe class CsrMatrix : IAdjointableOperator, IHasDiagonal, IConv
     /// <exception cref="ArgumentException">The arrays do not form a canonical CSR matrix of the given shape.</exception>
     public CsrMatrix(int rows, int columns, int[] rowPointers, int[] columnIndices, double[] values,
         OperatorProperties properties = OperatorProperties.None)
+        : this(rows, columns, rowPointers, columnIndices, values, properties,
+            trusted: Validate(rows, columns, rowPointers, columnIndices, values))
     {
-        ArgumentNullException.ThrowIfNull(rowPointers);
-        ArgumentNullException.ThrowIfNull(columnIndices);
-        ArgumentNullException.ThrowIfNull(values);
-        Validate(rows, columns, rowPointers, columnIndices, values);
-        Rows = rows;
-        Columns = columns;
-        _rowPointers = rowPointers;
-        _columnIndices = columnIndices;
-        _values = values;
-        Properties = properties;
-        int maxBlocks = columnIndices.Length < ParallelThreshold ? 1 : 4 * ParallelBlocks.Shared.Threads;
-        _blockStarts = ParallelBlocks.BalancedPartition(rowPointers, maxBlocks);
     }
 
     /// <inheritdoc />
@@ -71,6 +61,7 @@ public sealed unsafe class CsrMatrix : IAdjointableOperator, IHasDiagonal, IConv
     private CsrMatrix(int rows, int columns, int[] rowPointers, int[] columnIndices, double[] values,
         OperatorProperties properties, bool trusted)
     {
+        // trusted: the structure was validated by the caller (or built canonical by this class).
         _ = trusted;
         Rows = rows;
         Columns = columns;
@@ -336,8 +327,11 @@ public sealed unsafe class CsrMatrix : IAdjointableOperator, IHasDiagonal, IConv
         return new CsrMatrix(rows, columns, newRp, ci, v, properties, trusted: true);
     }
 
-    private static void Validate(int rows, int columns, int[] rowPointers, int[] columnIndices, double[] values)
+    private static bool Validate(int rows, int columns, int[] rowPointers, int[] columnIndices, double[] values)
     {
+        ArgumentNullException.ThrowIfNull(rowPointers);
+        ArgumentNullException.ThrowIfNull(columnIndices);
+        ArgumentNullException.ThrowIfNull(values);
         if (rows < 0) throw new ArgumentException($"rows must be ≥ 0 (got {rows}).", nameof(rows));
         if (columns < 0) throw new ArgumentException($"columns must be ≥ 0 (got {columns}).", nameof(columns));
         if (rowPointers.Length != rows + 1)
@@ -364,6 +358,8 @@ public sealed unsafe class CsrMatrix : IAdjointableOperator, IHasDiagonal, IConv
                 prev = c;
             }
         }
+
+        return true;
     }
 
     /// <inheritdoc />
