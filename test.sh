@@ -5,6 +5,7 @@ cd "$(dirname "$0")"
 ./scripts/setup.sh
 filter="Category!=Slow"
 if [ "${1:-}" = "--slow" ]; then filter=""; shift; fi
+case " $* " in *" --filter "*) filter="";; esac   # a caller's own filter replaces the default
 rm -rf TestResults
 set +e
 dotnet test Tests/Tests.csproj -c Release --nologo ${filter:+--filter "$filter"} \
