@@ -23,16 +23,17 @@ public static class BenchCommand
         var problems = new Option<string>("--problems") { Description = "Comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
         var repeats = new Option<int>("--repeats") { Description = "Solves per configuration; the fastest is reported.", DefaultValueFactory = _ => 2 };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
+        var csv = new Option<string?>("--csv") { Description = "Also write the rows as CSV to this file." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
-            what, problems, repeats, markdown,
+            what, problems, repeats, markdown, csv,
         };
         cmd.SetAction(r =>
         {
             try
             {
                 return RunCg(r.GetValue(problems)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Math.Max(1, r.GetValue(repeats)), r.GetValue(markdown));
+                    Math.Max(1, r.GetValue(repeats)), r.GetValue(markdown), r.GetValue(csv));
             }
             catch (ArgumentException e)
             {
@@ -46,7 +47,7 @@ public static class BenchCommand
     private sealed record Row(string Problem, string Storage, int N, long Nnz, int Iterations, double Seconds, double SecondsPerIteration,
         double MegabytesPerIteration, double GigabytesPerSecond, double RelativeResidual, string Reason);
 
-    private static int RunCg(string[] names, int repeats, string? markdownPath)
+    private static int RunCg(string[] names, int repeats, string? markdownPath, string? csvPath)
     {
         double triad = MeasureTriadBandwidth();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STREAM-like triad (TensorPrimitives, 1 thread): {triad:F1} GB/s"));
@@ -113,6 +114,14 @@ public static class BenchCommand
 
         AnsiConsole.Write(table);
         if (markdownPath is not null) File.WriteAllText(markdownPath, md.ToString());
+        if (csvPath is not null)
+        {
+            var c = new StringBuilder("peer,problem,n,nnz,iters,seconds,s_per_iter,GB_per_s,rel_residual\n");
+            foreach (var row in rows)
+                c.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"solvers-{row.Storage},{row.Problem},{row.N},{row.Nnz},{row.Iterations},{row.Seconds:R},{row.SecondsPerIteration:R},{row.GigabytesPerSecond:R},{row.RelativeResidual:R}"));
+            File.WriteAllText(csvPath, c.ToString());
+        }
         return rows.All(r => r.Reason.StartsWith("Converged", StringComparison.Ordinal)) ? ExitCodes.Success : ExitCodes.NotConverged;
     }
 
