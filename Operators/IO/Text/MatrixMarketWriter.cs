@@ -117,7 +117,8 @@ public static class MatrixMarketWriter
         }
     }
 
-    private static void WriteAtomically(string path, Action<TextWriter> body)
+    /// <summary>Writes through <paramref name="body"/> to a temporary file next to <paramref name="path"/> (LF line ends, UTF-8 without BOM), then renames it into place.</summary>
+    internal static void WriteAtomically(string path, Action<TextWriter> body)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
