@@ -63,6 +63,16 @@ public static class ConvertCommand
                     return ExitCodes.Success;
                 }
 
+                if (ext == ".mat")
+                {
+                    // MATLAB v7.3: one problem as a SuiteSparse-style Problem struct.
+                    string id = r.GetValue(problem) ?? source.ProblemIds[0];
+                    var p = source.ReadProblem(id);
+                    MatlabV73Writer.Write(outPath, p);
+                    AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(outPath)}[/]: MATLAB v7.3, {p.A.Rows}×{p.A.Columns}, problem {Markup.Escape(id)}");
+                    return ExitCodes.Success;
+                }
+
                 if (ext is not (".h5" or ".hdf5"))
                     throw new ArgumentException($"unknown output extension '{ext}': use .h5 (native problem set), .mtx (Matrix Market) or .rb/.rsa/.rua/.rra (Rutherford-Boeing).");
                 var writer = new ProblemSetWriter { Description = $"converted from {Path.GetFileName(inPath)} ({source.Format})" };

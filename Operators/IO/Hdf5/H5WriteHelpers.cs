@@ -95,8 +95,11 @@ internal static class H5WriteHelpers
         return chunks;
     }
 
-    /// <summary>Writes <paramref name="file"/> to a temporary name next to <paramref name="path"/> and renames it into place.</summary>
-    public static void WriteAtomically(H5File file, string path)
+    /// <summary>
+    /// Writes <paramref name="file"/> to a temporary name next to <paramref name="path"/> (with <paramref name="options"/>
+    /// when given), lets <paramref name="finish"/> post-process the temporary file, and renames it into place.
+    /// </summary>
+    public static void WriteAtomically(H5File file, string path, H5WriteOptions? options = null, Action<string>? finish = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
@@ -105,7 +108,9 @@ internal static class H5WriteHelpers
         string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
-            file.Write(tmp);
+            if (options is null) file.Write(tmp);
+            else file.Write(tmp, options);
+            finish?.Invoke(tmp);
             File.Move(tmp, full, overwrite: true);
         }
         finally
