@@ -24,9 +24,9 @@ public static class ConvertCommand
         {
             Description = "Output file: .h5 (native problem set); .mtx (Matrix Market, one problem; b and x_exact as <stem>_b.mtx and "
                 + "<stem>_x.mtx unless b = A·1); .rb, .rsa, .rua or .rra (Rutherford-Boeing, one problem; b, x0 and x_exact as a "
-                + "Harwell-Boeing right-hand-side block unless b = A·1).",
+                + "Harwell-Boeing right-hand-side block unless b = A·1); .mat (MATLAB v7.3, one problem as the SuiteSparse-style struct Problem).",
         };
-        var problem = new Option<string?>("--problem") { Description = "Problem id to export to Matrix Market or Rutherford-Boeing (default: the first)." };
+        var problem = new Option<string?>("--problem") { Description = "Problem id to export to Matrix Market, Rutherford-Boeing or MATLAB (default: the first)." };
         var keepTriangle = new Option<bool>("--keep-triangle")
         {
             Description = "Write exactly symmetric matrices as their lower triangle (HDF5 stored_triangle, Matrix Market symmetric banner, "
@@ -74,7 +74,7 @@ public static class ConvertCommand
                 }
 
                 if (ext is not (".h5" or ".hdf5"))
-                    throw new ArgumentException($"unknown output extension '{ext}': use .h5 (native problem set), .mtx (Matrix Market) or .rb/.rsa/.rua/.rra (Rutherford-Boeing).");
+                    throw new ArgumentException($"unknown output extension '{ext}': use .h5 (native problem set), .mtx (Matrix Market), .rb/.rsa/.rua/.rra (Rutherford-Boeing) or .mat (MATLAB v7.3).");
                 var writer = new ProblemSetWriter { Description = $"converted from {Path.GetFileName(inPath)} ({source.Format})" };
                 foreach (var id in source.ProblemIds)
                 {
