@@ -177,6 +177,33 @@ internal sealed class H5Access : IDisposable
         _reserved = total;
     }
 
+    /// <summary>
+    /// Checks, without reserving, that <paramref name="bytes"/> more would fit the cumulative budget: lets a reader refuse
+    /// a whole plan (every dataset of one call) before it reads the first array.
+    /// </summary>
+    public void CheckPlanned(long bytes, string objectPath, string what)
+    {
+        long total = _reserved > long.MaxValue - bytes ? long.MaxValue : _reserved + bytes;
+        if (total > BudgetBytes)
+            throw Error(objectPath, ProblemFileError.LimitExceeded,
+                $"reading {what} needs {Bytes(total)}, more than the memory budget of {Bytes(BudgetBytes)}; raise MemoryBudgetBytes (--max-memory)");
+    }
+
+    /// <summary>Bytes that reading samples [first, first + count) of <paramref name="d"/> allocates (overflow saturates).</summary>
+    public static long SlabBytes(H5DatasetInfo d, long count)
+    {
+        try
+        {
+            long perSample = 1;
+            for (int a = 1; a < d.Rank; a++) perSample = checked(perSample * d.Dims[a]);
+            return checked(count * perSample * Math.Max(d.ElementSize, 1));
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>Adds a load warning (logged at Warning level and stored in the report).</summary>
     public void Warn(string message)
     {

@@ -117,6 +117,17 @@ public static class PdeBenchReader
         string[] layout = squeeze ? ["sample", .. spatial] : ["sample", "t", .. spatial];
         var set = new SampleSet(name, pde, layout, gridShape) { FirstSample = first, FileSampleCount = (int)n, Report = report };
 
+        // The whole plan against the budget before the first array is read (REL §4.2).
+        long planned = coords.Sum(c => c.Count * 8 + c.Count * c.ElementSize) + (tCoord is null ? 0 : tCoord.Count * (8 + tCoord.ElementSize));
+        foreach (var f in new[] { nu, tensor })
+        {
+            if (f is null) continue;
+            long bytes = H5Access.SlabBytes(f, count);
+            planned = planned > long.MaxValue - bytes ? long.MaxValue : planned + bytes;
+        }
+
+        h.CheckPlanned(planned, tensor.Path, string.Create(CultureInfo.InvariantCulture, $"samples {first}..{first + count} of {n}"));
+
         // Read: coordinates, then the sample range of each field.
         for (int i = 0; i < d; i++)
         {

@@ -9,6 +9,8 @@ public sealed partial class ProblemSetReader
 {
     private static readonly string[] KnownSampleMembers = ["inputs", "outputs", "grid", "params"];
 
+    private static readonly string[] GridOrder = ["x", "y", "z", "t"];
+
     /// <summary>What one field declares, checked before any array is read.</summary>
     private sealed record FieldPlan(string Name, bool IsInput, H5DatasetInfo Info, string[]? OwnLayout);
 
@@ -167,7 +169,21 @@ public sealed partial class ProblemSetReader
             }
         }
 
-        // 4. Read: grid, fields (hyperslab of the sample range), params.
+        // 4. The whole plan against the budget before the first array is read (REL §4.2): grid (f64, plus the stored
+        //    array while widening), fields in their stored type, numeric parameters (plus widening), string references.
+        gridPlans.Sort((a, b) => Array.IndexOf(GridOrder, a.Axis).CompareTo(Array.IndexOf(GridOrder, b.Axis)));
+        long planned = 0;
+        foreach (var (_, info) in gridPlans) planned = Add(planned, info.Count * 8 + (info.ElementSize == 8 ? 0 : info.Count * info.ElementSize));
+        foreach (var f in fields) planned = Add(planned, H5Access.SlabBytes(f.Info, count));
+        foreach (var (_, info) in paramPlans)
+        {
+            bool numeric = info.Class is H5DataTypeClass.FloatingPoint or H5DataTypeClass.FixedPoint;
+            planned = Add(planned, numeric ? count * 8 + (info.ElementSize == 8 ? 0 : count * info.ElementSize) : count * 16);
+        }
+
+        _h.CheckPlanned(planned, path, string.Create(CultureInfo.InvariantCulture, $"samples {first}..{first + count} of {n}"));
+
+        // 5. Read: grid, fields (hyperslab of the sample range), params.
         var set = new SampleSet(name, pde, layout, gridShape)
         {
             FirstSample = first,
@@ -289,6 +305,8 @@ public sealed partial class ProblemSetReader
     }
 
     private void ReadConstants(IH5Object obj, string path, IDictionary<string, object> into) => ReadConstants(_h, obj, path, into);
+
+    private static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     private static object Scalar<T>(T[] values) => values.Length == 1 ? values[0]! : values;
 }
