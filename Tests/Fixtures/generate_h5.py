@@ -5,7 +5,9 @@ Run with Debian's python3-h5py:  /usr/bin/python3 Tests/Fixtures/generate_h5.py
 The files are committed; CI does not need Python for them. Each file is small (<= 64 KiB) and holds one feature.
 Regenerating reproduces the same objects, types and values (HDF5 files need not be byte-identical).
 
-Every native fixture holds one problem "000000": the 3x3 matrix [[4,-1,0],[-1,4,-1],[0,-1,4]] as CSR, b = A*1 = (3,2,3).
+Every native fixture holds one problem "000000": the 3x3 matrix [[4,-1,0],[-1,4,-1],[0,-1,4]] as CSR, b = A*1 = (3,2,3),
+except samples_bigendian.h5, which holds only the sample set /samples/be. The pdebench_*.h5 files are PDEBench-shaped
+(PS §10.5) with dyadic values that are exact in f32 (formulas in darcy_arrays and burgers_arrays).
 """
 import os
 import sys
