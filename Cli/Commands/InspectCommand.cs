@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Solvers.Cli.Commands;
 
-/// <summary><c>solvers inspect FILE</c>: format, objects, problems, shapes, nnz, storage, symmetry, SPD hints, NaN check.</summary>
+/// <summary><c>solvers inspect FILE</c>: format, objects, problems, shapes, nnz, storage, symmetry, SPD hints, NaN check, sample sets.</summary>
 public static class InspectCommand
 {
     /// <summary>Creates the command.</summary>
@@ -81,6 +81,14 @@ public static class InspectCommand
                     foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
                 }
 
+                foreach (var name in source.SampleSetNames)
+                {
+                    // An empty sample range validates the set's schema, shapes and types and reads only grid/ and params attributes.
+                    var s = source.ReadSamples(name, 0..0);
+                    AnsiConsole.Write(new Panel(SampleSetGrid(s)).Header($"sample set {Markup.Escape(name)}"));
+                    foreach (var w in s.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(name)}: {Markup.Escape(w)}");
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is ArgumentException or ProblemFileException or IOException)
@@ -90,6 +98,36 @@ public static class InspectCommand
             }
         });
         return cmd;
+    }
+
+    private static Grid SampleSetGrid(SampleSet s)
+    {
+        string Inv(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        long n = s.FileSampleCount ?? s.SampleCount;
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string k, string v) => grid.AddRow($"[grey]{k}[/]", v);
+        Row("pde", Markup.Escape(s.Pde));
+        Row("layout", Markup.Escape(string.Join(",", s.Layout)));
+        Row("grid shape", string.Join(" × ", s.GridShape.Select(Inv)));
+        Row("samples (N)", Inv(n));
+        foreach (var (group, fields) in new[] { ("inputs", s.Inputs), ("outputs", s.Outputs) })
+        {
+            foreach (var (name, f) in fields)
+            {
+                var shape = f.Shape.ToArray();
+                shape[0] = n;
+                string own = f.Layout is null ? "" : $", layout {string.Join(",", f.Layout)}";
+                Row($"{group}/{name}", Markup.Escape($"{f.TypeName} ({string.Join(", ", shape.Select(Inv))}){own}"));
+            }
+        }
+
+        if (s.Grid.Count > 0) Row("grid", Markup.Escape(string.Join(", ", s.Grid.Select(kv => $"{kv.Key}[{Inv(kv.Value.Length)}]"))));
+        var p = s.Params;
+        var names = p.Float64.Keys.Select(k => k + " (f64)").Concat(p.Int64.Keys.Select(k => k + " (int64)")).Concat(p.Strings.Keys.Select(k => k + " (string)"))
+            .Concat(p.Constants.Keys.Select(k => "@" + k)).ToList();
+        if (names.Count > 0) Row("params", Markup.Escape(string.Join(", ", names)));
+        if (s.Attributes.TryGetValue("source", out var src)) Row("source", Markup.Escape(src));
+        return grid;
     }
 
     private static long CountNonFinite(LinearProblem p)

@@ -77,6 +77,15 @@ public sealed class ProblemSource : IDisposable
     /// <summary>Problem ids in file order.</summary>
     public IReadOnlyList<string> ProblemIds { get; }
 
+    /// <summary>Names of the PDE sample sets (native problem sets only; empty for imported formats).</summary>
+    public IReadOnlyList<string> SampleSetNames => _native?.SampleSetNames ?? [];
+
+    /// <summary>Reads and validates a sample set, or a sample range of it (native problem sets only).</summary>
+    /// <exception cref="ProblemFileException">No such set, or the set is invalid.</exception>
+    public SampleSet ReadSamples(string name, Range? samples = null, CancellationToken cancellationToken = default) =>
+        _native?.ReadSamples(name, samples, cancellationToken)
+        ?? throw new ProblemFileException(Path, null, ProblemFileError.NotFound, $"sample set '{name}' not found; only native problem sets hold sample sets");
+
     /// <summary>Opens <paramref name="path"/>; throws <see cref="ProblemFileException"/> for missing, unknown or refused formats.</summary>
     public static ProblemSource Open(string path, ProblemOpenOptions? options = null)
     {

@@ -148,4 +148,25 @@ public class CliTests
         var s = CliRunner.Run("solve", P("a.h5"), "--no-output");
         Assert.That(s.ExitCode, Is.EqualTo(0), s.All);
     }
+
+    [Test]
+    public void Inspect_ListsSampleSets()
+    {
+        var set = new Solvers.IO.SampleSet("darcy", "darcy2d", ["sample", "x", "y"], [4, 3]);
+        set.Inputs["nu"] = new Solvers.IO.SampleField(new float[2 * 12], [2, 4, 3]);
+        set.Outputs["u"] = new Solvers.IO.SampleField(new double[2 * 12], [2, 4, 3]);
+        set.Params.Constants["beta"] = 0.5;
+        var w = new ProblemSetWriter();
+        w.Add(set);
+        w.Write(P("s.h5"));
+        var o = CliRunner.Run("inspect", P("s.h5"));
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.All);
+        Assert.That(o.Stdout, Does.Contain("sample set darcy"));
+        Assert.That(o.Stdout, Does.Contain("darcy2d"));
+        Assert.That(o.Stdout, Does.Contain("sample,x,y"));
+        Assert.That(o.Stdout, Does.Contain("4 × 3"));
+        Assert.That(o.Stdout, Does.Contain("inputs/nu"));
+        Assert.That(o.Stdout, Does.Contain("f32 (2, 4, 3)"));
+        Assert.That(o.Stdout, Does.Contain("f64 (2, 4, 3)"));
+    }
 }

@@ -5,7 +5,9 @@ Run with Debian's python3-h5py:  /usr/bin/python3 Tests/Fixtures/generate_h5.py
 The files are committed; CI does not need Python for them. Each file is small (<= 64 KiB) and holds one feature.
 Regenerating reproduces the same objects, types and values (HDF5 files need not be byte-identical).
 
-Every native fixture holds one problem "000000": the 3x3 matrix [[4,-1,0],[-1,4,-1],[0,-1,4]] as CSR, b = A*1 = (3,2,3).
+Every native fixture holds one problem "000000": the 3x3 matrix [[4,-1,0],[-1,4,-1],[0,-1,4]] as CSR, b = A*1 = (3,2,3),
+except samples_bigendian.h5, which holds only the sample set /samples/be. The pdebench_*.h5 files are PDEBench-shaped
+(PS §10.5) with dyadic values that are exact in f32 (formulas in darcy_arrays and burgers_arrays).
 """
 import os
 import sys
@@ -376,12 +378,73 @@ def sparse_groups():
         g.create_dataset("indptr", data=ip.astype("<i4"))
 
 
+def darcy_arrays(n=3, size=8):
+    """PDEBench 2-D Darcy shapes with dyadic values (exact in f32): nu in {1, 10}, u = (s+1)/4 + j/8 + k/16."""
+    s, j, k = np.meshgrid(np.arange(n), np.arange(size), np.arange(size), indexing="ij")
+    nu = np.where((s + j + k) % 2 == 0, 1.0, 10.0).astype("<f4")
+    u = ((s + 1) * 0.25 + j * 0.125 + k * 0.0625).astype("<f4")[:, None, :, :]
+    coord = ((np.arange(size) + 0.5) / size).astype("<f4")
+    return nu, u, coord
+
+
+def burgers_arrays(n=2, steps=5, size=16):
+    """PDEBench 1-D scalar shapes: u = s + t/2 + x/32 (exact in f32); t-coordinate has T + 1 entries as in PDEBench."""
+    s, t, x = np.meshgrid(np.arange(n), np.arange(steps), np.arange(size), indexing="ij")
+    u = (s + t * 0.5 + x * 0.03125).astype("<f4")
+    xc = ((np.arange(size) + 0.5) / size).astype("<f4")
+    tc = (np.arange(steps + 1) * 0.25).astype("<f4")
+    return u, xc, tc
+
+
+def pdebench():
+    nu, u, coord = darcy_arrays()
+    with new_file("pdebench_darcy.h5") as f:
+        f.create_dataset("nu", data=nu)
+        f.create_dataset("tensor", data=u)
+        f.create_dataset("x-coordinate", data=coord)
+        f.create_dataset("y-coordinate", data=coord)
+        f.attrs.create("beta", np.float32(0.5))
+
+    # Negative twin: nu disagrees with the y-coordinate (ShapeMismatch).
+    with new_file("pdebench_darcy_badshape.h5") as f:
+        f.create_dataset("nu", data=nu[:, :, :7])
+        f.create_dataset("tensor", data=u)
+        f.create_dataset("x-coordinate", data=coord)
+        f.create_dataset("y-coordinate", data=coord)
+
+    u1, xc, tc = burgers_arrays()
+    with new_file("pdebench_1d_advection.h5") as f:
+        f.create_dataset("tensor", data=u1)
+        f.create_dataset("x-coordinate", data=xc)
+        f.create_dataset("t-coordinate", data=tc)
+
+    # Negative twin: a NaN in sample 1, t = 2, x = 3 (NonFiniteValue at (1, 2, 3)).
+    bad = u1.copy()
+    bad[1, 2, 3] = np.nan
+    with new_file("pdebench_1d_nan.h5") as f:
+        f.create_dataset("tensor", data=bad)
+        f.create_dataset("x-coordinate", data=xc)
+        f.create_dataset("t-coordinate", data=tc)
+
+    # A native sample set with a big-endian chunked f32 field (read through the raw path, PS §11 E1).
+    with new_file("samples_bigendian.h5") as f:
+        native_root(f)
+        g = f.create_group("samples/be")
+        vstr(g, "kind", "pde_samples")
+        vstr(g, "pde", "poisson2d")
+        vstr(g, "layout", "sample,x,y")
+        g.attrs.create("grid_shape", np.array([4, 4], dtype="<i8"))
+        data = (np.arange(48).reshape(3, 4, 4) * 0.5).astype(">f4")
+        g.create_dataset("outputs/u", data=data, chunks=(1, 4, 4), compression="gzip", shuffle=True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     native_features()
     links()
     matlab()
     sparse_groups()
+    pdebench()
     for name in sorted(os.listdir(OUT)):
         size = os.path.getsize(path(name))
         if size > 64 * 1024:

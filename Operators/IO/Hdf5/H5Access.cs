@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PureHDF;
+using PureHDF.Selections;
 using PureHDF.VOL.Native;
 
 namespace Solvers.IO.Hdf5;
@@ -174,6 +175,33 @@ internal sealed class H5Access : IDisposable
             throw Error(objectPath, ProblemFileError.LimitExceeded,
                 $"reading needs {Bytes(total)} in total, more than the memory budget of {Bytes(BudgetBytes)}; raise MemoryBudgetBytes (--max-memory)");
         _reserved = total;
+    }
+
+    /// <summary>
+    /// Checks, without reserving, that <paramref name="bytes"/> more would fit the cumulative budget: lets a reader refuse
+    /// a whole plan (every dataset of one call) before it reads the first array.
+    /// </summary>
+    public void CheckPlanned(long bytes, string objectPath, string what)
+    {
+        long total = _reserved > long.MaxValue - bytes ? long.MaxValue : _reserved + bytes;
+        if (total > BudgetBytes)
+            throw Error(objectPath, ProblemFileError.LimitExceeded,
+                $"reading {what} needs {Bytes(total)}, more than the memory budget of {Bytes(BudgetBytes)}; raise MemoryBudgetBytes (--max-memory)");
+    }
+
+    /// <summary>Bytes that reading samples [first, first + count) of <paramref name="d"/> allocates (overflow saturates).</summary>
+    public static long SlabBytes(H5DatasetInfo d, long count)
+    {
+        try
+        {
+            long perSample = 1;
+            for (int a = 1; a < d.Rank; a++) perSample = checked(perSample * d.Dims[a]);
+            return checked(count * perSample * Math.Max(d.ElementSize, 1));
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
     }
 
     /// <summary>Adds a load warning (logged at Warning level and stored in the report).</summary>
@@ -783,5 +811,127 @@ internal sealed class H5Access : IDisposable
         Reserve(d.Count * 4, d.Path);
         var u = ReadExact<ushort>(d);
         return u.Select(c => (char)c).ToArray();
+    }
+
+    // ------------------------------------------------------------------ sample-axis hyperslabs
+
+    /// <summary>Bytes per hyperslab read of <see cref="ReadSlab"/> (whole samples; at least one); settable for tests.</summary>
+    internal static long SlabBlockBytes { get; set; } = 16L << 20;
+
+    /// <summary>
+    /// Reads samples [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) along axis 0 (all of
+    /// the other axes) into a new flat array of exactly the stored type (T1): f64, f32, f16 or an integer type. Reserves
+    /// the bytes against the budget before allocating and reads in hyperslab blocks of whole samples, checking
+    /// <paramref name="ct"/> between blocks, so only the chunks of the selected samples are touched.
+    /// </summary>
+    public Array ReadSlab(H5DatasetInfo d, long first, long count, CancellationToken ct)
+    {
+        return (d.Class, d.ElementSize, d.Signed) switch
+        {
+            (H5DataTypeClass.FloatingPoint, 8, _) => ReadSlabExact<double>(d, first, count, ct),
+            (H5DataTypeClass.FloatingPoint, 4, _) => ReadSlabExact<float>(d, first, count, ct),
+            (H5DataTypeClass.FloatingPoint, 2, _) => ReadSlabExact<Half>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 1, false) => ReadSlabExact<byte>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 1, true) => ReadSlabExact<sbyte>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 2, false) => ReadSlabExact<ushort>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 2, true) => ReadSlabExact<short>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 4, false) => ReadSlabExact<uint>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 4, true) => ReadSlabExact<int>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 8, false) => ReadSlabExact<ulong>(d, first, count, ct),
+            (H5DataTypeClass.FixedPoint, 8, true) => ReadSlabExact<long>(d, first, count, ct),
+            _ => throw Error(d.Path, ProblemFileError.TypeMismatch, $"found {d.TypeName}; expected a floating-point or integer type"),
+        };
+    }
+
+    private T[] ReadSlabExact<T>(H5DatasetInfo d, long first, long count, CancellationToken ct) where T : unmanaged
+    {
+        if (d.Rank < 1) throw Error(d.Path, ProblemFileError.ShapeMismatch, "a scalar dataset has no sample axis");
+        if (first < 0 || count < 0 || first > d.Dims[0] - count)
+            throw Error(d.Path, ProblemFileError.ShapeMismatch,
+                string.Create(CultureInfo.InvariantCulture, $"samples {first}..{first + count} lie outside the {d.Dims[0]} stored"));
+        long perSample = 1;
+        for (int a = 1; a < d.Rank; a++) perSample = checked(perSample * d.Dims[a]);
+        long total;
+        try
+        {
+            total = checked(count * perSample);
+            Reserve(checked(total * d.ElementSize), d.Path);
+        }
+        catch (OverflowException)
+        {
+            throw Error(d.Path, ProblemFileError.LimitExceeded, "selected element count overflows");
+        }
+
+        var buffer = Guard(d.Path, () => new T[total]); // OutOfMemoryException → LimitExceeded
+        if (total == 0) return buffer;
+        long perBlock = Math.Max(1, SlabBlockBytes / Math.Max(1, perSample * d.ElementSize));
+        var blocks = d.Dims.Select(x => (ulong)x).ToArray();
+        for (long s = 0; s < count; s += perBlock)
+        {
+            ct.ThrowIfCancellationRequested();
+            long n = Math.Min(perBlock, count - s);
+            var starts = new ulong[d.Rank];
+            starts[0] = (ulong)(first + s);
+            blocks[0] = (ulong)n;
+            var fileSelection = new HyperslabSelection(d.Rank, starts, (ulong[])blocks.Clone());
+            long offset = s * perSample, length = n * perSample;
+            try
+            {
+                d.Dataset.Read(buffer, fileSelection, new HyperslabSelection((ulong)offset, (ulong)length), [(ulong)total]);
+            }
+            catch (Exception e) when (H5Errors.ShouldWrap(e) && H5Errors.IsByteOrderError(e))
+            {
+                var raw = new byte[checked(length * d.ElementSize)];
+                Guard(d.Path, () =>
+                {
+                    d.Dataset.Read(raw, fileSelection);
+                    return 0;
+                });
+                SwapInPlace(raw, d.ElementSize);
+                raw.AsSpan().CopyTo(MemoryMarshal.AsBytes(buffer.AsSpan(checked((int)offset), checked((int)length))));
+            }
+            catch (Exception e) when (H5Errors.ShouldWrap(e))
+            {
+                throw H5Errors.Wrap(e, FilePath, d.Path);
+            }
+        }
+
+        if (Report is not null) Report.BytesRead += total * d.ElementSize;
+        return buffer;
+    }
+
+    /// <summary>
+    /// Reads entries [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of a 1-D string
+    /// dataset (variable-length or fixed-length; padding trimmed), each at most 1 MiB and valid UTF-8.
+    /// </summary>
+    public string[] ReadStringSlab(H5DatasetInfo d, long first, long count)
+    {
+        bool isString = d.Class == H5DataTypeClass.String
+            || (d.Class == H5DataTypeClass.VariableLength
+                && Guard(d.Path, () => d.Dataset.Type.VariableLength.BaseType.Class) is H5DataTypeClass.FixedPoint or H5DataTypeClass.String);
+        if (!isString) throw Error(d.Path, ProblemFileError.TypeMismatch, $"found {d.TypeName}; expected strings");
+        if (d.Rank != 1) throw Error(d.Path, ProblemFileError.ShapeMismatch, $"must be 1-D, found {d.ShapeText}");
+        if (first < 0 || count < 0 || first > d.Dims[0] - count)
+            throw Error(d.Path, ProblemFileError.ShapeMismatch,
+                string.Create(CultureInfo.InvariantCulture, $"entries {first}..{first + count} lie outside the {d.Dims[0]} stored"));
+        Reserve(checked(count * 16), d.Path);
+        if (count == 0) return [];
+        var values = Guard(d.Path, () => d.Dataset.Read<string[]>(new HyperslabSelection((ulong)first, (ulong)count)));
+        if (values.LongLength != count) throw Error(d.Path, ProblemFileError.Malformed, "string dataset returned an inconsistent length");
+        long chars = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            string v = values[i] ?? "";
+            v = d.Class == H5DataTypeClass.String ? v.TrimEnd('\0', ' ') : v.TrimEnd('\0');
+            if (v.Length > MaxAttributeBytes)
+                throw Error(d.Path, ProblemFileError.LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"string at index {first + i} exceeds 1 MiB"));
+            if (v.Contains('\uFFFD', StringComparison.Ordinal))
+                throw Error(d.Path, ProblemFileError.TypeMismatch, string.Create(CultureInfo.InvariantCulture, $"string at index {first + i} is not valid UTF-8"));
+            chars += v.Length;
+            values[i] = v;
+        }
+
+        Reserve(chars * 2, d.Path);
+        return values;
     }
 }

@@ -64,7 +64,7 @@ public sealed partial class ProblemSetWriter
         _problems.Add((problem, options));
     }
 
-    /// <summary>Writes all problems to <paramref name="path"/> (temporary file + rename; replaces an existing file).</summary>
+    /// <summary>Writes all problems and sample sets to <paramref name="path"/> (temporary file + rename; replaces an existing file).</summary>
     public void Write(string path)
     {
         var file = new H5File();
@@ -74,10 +74,21 @@ public sealed partial class ProblemSetWriter
         file.Attributes["created_utc"] = H5WriteHelpers.UtcNow;
         if (Description is not null) file.Attributes["description"] = Description;
         if (License is not null) file.Attributes["license"] = License;
-        var problems = new H5Group();
-        problems.Attributes["order"] = _problems.Select(p => p.Problem.Id).ToArray();
-        foreach (var (p, o) in _problems) problems[p.Id] = BuildProblem(p, o, dryRun: false);
-        file["problems"] = problems;
+        if (_problems.Count > 0 || _sampleSets.Count == 0)
+        {
+            var problems = new H5Group();
+            problems.Attributes["order"] = _problems.Select(p => p.Problem.Id).ToArray();
+            foreach (var (p, o) in _problems) problems[p.Id] = BuildProblem(p, o, dryRun: false);
+            file["problems"] = problems;
+        }
+
+        if (_sampleSets.Count > 0)
+        {
+            var samples = new H5Group();
+            foreach (var (name, group) in _sampleSets) samples[name] = group;
+            file["samples"] = samples;
+        }
+
         H5WriteHelpers.WriteAtomically(file, path);
     }
 
