@@ -53,7 +53,7 @@ public static class ValidateCommand
             {
                 Console.Out.Write(JsonSerializer.Serialize(new
                 {
-                    error = new { kind = e.Error.ToString(), @object = e.ObjectPath, line = e.Line, reason = e.Reason },
+                    error = new { kind = e.Error.ToString(), file = e.FilePath, @object = e.ObjectPath, line = e.Line, reason = e.Reason },
                 }));
                 return 2;
             }

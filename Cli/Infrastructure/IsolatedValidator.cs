@@ -116,7 +116,10 @@ public static class IsolatedValidator
             string? obj = e.TryGetProperty("object", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             long? line = e.TryGetProperty("line", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetInt64() : null;
             string reason = e.GetProperty("reason").GetString() ?? "invalid file";
-            return new ProblemFileException(path, obj, kind, reason, line);
+            // The child may have failed on another file than the one given (a Matrix Market companion such as <stem>_b.mtx).
+            string file = e.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(f.GetString())
+                ? f.GetString()! : path;
+            return new ProblemFileException(file, obj, kind, reason, line);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
