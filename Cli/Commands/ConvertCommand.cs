@@ -49,7 +49,7 @@ public static class ConvertCommand
                     throw new ArgumentException("convert never overwrites its input; choose another output path.");
                 var open = inputOptions.Build(r, null);
                 if (!r.GetValue(inputOptions.Trusted))
-                    IsolatedValidator.Validate(inPath, inputOptions.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(inputOptions.ValidateTimeout)));
+                    IsolatedValidator.ValidateStable(inPath, inputOptions.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(inputOptions.ValidateTimeout)));
                 using var source = ProblemSource.Open(inPath, open);
                 string ext = Path.GetExtension(outPath).ToLowerInvariant();
                 if (ext is ".mtx" || RutherfordBoeingExtensions.Contains(ext))

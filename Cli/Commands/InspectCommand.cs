@@ -38,7 +38,7 @@ public static class InspectCommand
                 }
 
                 if (!r.GetValue(input.Trusted))
-                    IsolatedValidator.Validate(path, input.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout)));
+                    IsolatedValidator.ValidateStable(path, input.ToChildArguments(r), open.Reader.MemoryBudgetBytes, TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout)));
                 using var source = ProblemSource.Open(path, open);
                 foreach (var id in source.ProblemIds)
                 {

@@ -81,13 +81,8 @@ public static class SolveCommand
             };
             options.Validate();
             var openOptions = input.Build(r, logger);
-            if (!a.Trusted)
-            {
-                var stamp = IsolatedValidator.Stamp(a.File);
-                IsolatedValidator.Validate(a.File, input.ToChildArguments(r), openOptions.Reader.MemoryBudgetBytes, a.ValidateTimeout, a.All ? null : a.Problem);
-                if (IsolatedValidator.Stamp(a.File) != stamp)
-                    throw new ProblemFileException(a.File, null, ProblemFileError.Malformed, "the file changed while it was being validated");
-            }
+            IsolatedValidator.FileStamp? validated = a.Trusted ? null
+                : IsolatedValidator.ValidateStable(a.File, input.ToChildArguments(r), openOptions.Reader.MemoryBudgetBytes, a.ValidateTimeout, a.All ? null : a.Problem);
 
             var loadTimer = Stopwatch.StartNew();
             using var source = ProblemSource.Open(a.File, openOptions);
@@ -103,6 +98,7 @@ public static class SolveCommand
                 ct.ThrowIfCancellationRequested();
                 var lt = Stopwatch.StartNew();
                 var p = source.ReadProblem(id, ct);
+                if (validated is { } stamp) IsolatedValidator.EnsureUnchanged(a.File, stamp);
                 double loadSeconds = lt.Elapsed.TotalSeconds + loadTimer.Elapsed.TotalSeconds;
                 foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
                 if (p.Kind != ProblemKind.LinearSystem)

@@ -25,6 +25,33 @@ public static class IsolatedValidator
     }
 
     /// <summary>
+    /// Validates <paramref name="path"/> in a child process and returns the file's identity as validated. When the file
+    /// changes during validation (time of check vs. time of use), validation is repeated once; a second change fails.
+    /// The caller compares the returned stamp with <see cref="Stamp"/> again after its own load.
+    /// </summary>
+    public static FileStamp ValidateStable(string path, IEnumerable<string> readerArguments, long memoryBudgetBytes, TimeSpan timeout,
+        string? problemId = null)
+    {
+        var arguments = readerArguments.ToList();
+        var before = Stamp(path);
+        Validate(path, arguments, memoryBudgetBytes, timeout, problemId);
+        var after = Stamp(path);
+        if (after == before) return after;
+        Validate(path, arguments, memoryBudgetBytes, timeout, problemId);
+        if (Stamp(path) != after)
+            throw new ProblemFileException(path, null, ProblemFileError.Malformed, "the file kept changing while it was being validated");
+        return after;
+    }
+
+    /// <summary>Throws when <paramref name="path"/> no longer has the identity <paramref name="validated"/> (checked after the in-process load).</summary>
+    public static void EnsureUnchanged(string path, FileStamp validated)
+    {
+        if (Stamp(path) != validated)
+            throw new ProblemFileException(path, null, ProblemFileError.Malformed,
+                "the file changed after it was validated; run the command again");
+    }
+
+    /// <summary>
     /// Runs <c>solvers __validate</c> on <paramref name="path"/> and returns its JSON summary. Throws
     /// <see cref="ProblemFileException"/> with the child's error, or with <see cref="ProblemFileError.ReaderCrashed"/> /
     /// <see cref="ProblemFileError.Timeout"/>.
