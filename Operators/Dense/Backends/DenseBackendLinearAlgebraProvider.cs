@@ -52,7 +52,12 @@ public sealed class DenseBackendLinearAlgebraProvider : ILinearAlgebraProvider
 
     /// <summary>Installs a provider over <paramref name="backend"/> as <see cref="LinearAlgebraControl.Provider"/> (process-wide).</summary>
     /// <exception cref="NotSupportedException">The backend fails its self-test; the previous provider stays.</exception>
-    public static void UseForMathNet(IDenseBackend backend) => LinearAlgebraControl.Provider = new DenseBackendLinearAlgebraProvider(backend);
+    public static void UseForMathNet(IDenseBackend backend)
+    {
+        var provider = new DenseBackendLinearAlgebraProvider(backend);
+        provider.InitializeVerify();
+        LinearAlgebraControl.Provider = provider;
+    }
 
     /// <inheritdoc />
     public bool IsAvailable() => true;
