@@ -12,28 +12,43 @@ using Spectre.Console;
 
 namespace Solvers.Cli.Commands;
 
-/// <summary><c>solvers bench cg</c>: CG iterations, time per iteration and effective bandwidth, stencil vs CSR.</summary>
+/// <summary>
+/// <c>solvers bench cg</c>: CG iterations, time per iteration and effective bandwidth, stencil vs CSR;
+/// <c>solvers bench dense</c>: GFLOP/s of the dense backends against numpy and managed (<see cref="DenseBench"/>).
+/// </summary>
 public static class BenchCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg." };
-        what.AcceptOnlyFromAmong("cg");
-        var problems = new Option<string>("--problems") { Description = "Comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
-        var repeats = new Option<int>("--repeats") { Description = "Solves per configuration; the fastest is reported.", DefaultValueFactory = _ => 2 };
+        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR) or dense (dense backends vs numpy and managed)." };
+        what.AcceptOnlyFromAmong("cg", "dense");
+        var problems = new Option<string>("--problems") { Description = "cg: comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
+        var repeats = new Option<int?>("--repeats") { Description = "Runs per configuration; the fastest is reported (default 2 for cg, 3 for dense)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
-        var csv = new Option<string?>("--csv") { Description = "Also write the rows as CSV to this file." };
+        var csv = new Option<string?>("--csv") { Description = "cg: also write the rows as CSV to this file." };
+        var quick = new Option<bool>("--quick") { Description = "dense: skip the managed backend at n = 2000 and for the tall QR (it takes minutes there)." };
+        var backends = new Option<string?>("--backends") { Description = "dense: comma-separated backends to measure (default: every available one)." };
+        var python = new Option<string>("--python") { Description = "dense: the Python with numpy for the reference run.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var numpyScript = new Option<string>("--numpy-script") { Description = "dense: the numpy reference script.", DefaultValueFactory = _ => "bench/dense_numpy.py" };
+        var noNumpy = new Option<bool>("--no-numpy") { Description = "dense: do not run the numpy reference." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
-            what, problems, repeats, markdown, csv,
+            what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy,
         };
         cmd.SetAction(r =>
         {
             try
             {
+                if (r.GetValue(what) == "dense")
+                {
+                    var names = r.GetValue(backends)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    return DenseBench.Run(new DenseBenchOptions(Math.Max(1, r.GetValue(repeats) ?? 3), r.GetValue(quick), names,
+                        r.GetValue(noNumpy) ? null : r.GetValue(python), r.GetValue(numpyScript)!, r.GetValue(markdown)));
+                }
+
                 return RunCg(r.GetValue(problems)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Math.Max(1, r.GetValue(repeats)), r.GetValue(markdown), r.GetValue(csv));
+                    Math.Max(1, r.GetValue(repeats) ?? 2), r.GetValue(markdown), r.GetValue(csv));
             }
             catch (ArgumentException e)
             {
