@@ -271,10 +271,7 @@ public sealed class MklBackend : IDenseBackend
         double alpha, ReadOnlySpan<double> a, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckTriangularSolve(side, triangle, transA, diagonal, m, n, a.Length, lda, b.Length, ldb);
-        if (m == 0 || n == 0)
-        {
-            return;
-        }
+        // An exact zero on a non-unit diagonal is refused (trsm would divide by it), even when B has no columns.
         int order = side == Side.Left ? m : n;
         if (diagonal == Diagonal.NonUnit)
         {
@@ -282,9 +279,13 @@ public sealed class MklBackend : IDenseBackend
             {
                 if (a[i + (i * lda)] == 0.0)
                 {
-                    throw new SingularMatrixException(i, "the triangular matrix A");
+                    throw new SingularMatrixException(i, "the triangular matrix");
                 }
             }
+        }
+        if (m == 0 || n == 0)
+        {
+            return;
         }
         fixed (double* pa = a, pb = b)
         {
