@@ -11,5 +11,6 @@ public static class DenseBackendRegistry
     /// <summary>The factories; each backend adds itself here.</summary>
     public static IReadOnlyList<DenseBackendFactory> Factories { get; } =
     [
+        new DenseBackendFactory("openblas", OpenBlasBackend.TryCreate),
     ];
 }
