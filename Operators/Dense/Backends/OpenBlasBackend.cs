@@ -66,18 +66,26 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
     /// </summary>
     /// <returns>The backend, or null and the reason (the missing library and its Debian package, or the missing symbol).</returns>
     public static (IDenseBackend? Backend, string? Reason) TryCreate()
+        => TryCreate(OpenBlasNative.LibraryName, OpenBlasNative.Candidates, OpenBlasNative.RequiredSymbols);
+
+    /// <summary>
+    /// <see cref="TryCreate()"/> with the logical name, candidate files and required symbols given (tests use it to
+    /// exercise the missing-library and missing-symbol reasons without disturbing the real "openblas" mapping).
+    /// </summary>
+    internal static (IDenseBackend? Backend, string? Reason) TryCreate(string logicalName, string[] candidates,
+        IReadOnlyList<string> requiredSymbols)
     {
         try
         {
-            if (!NativeLibraries.TryLoad(OpenBlasNative.LibraryName, OpenBlasNative.Candidates, out IntPtr handle, out string? error))
+            if (!NativeLibraries.TryLoad(logicalName, candidates, out IntPtr handle, out string? error))
             {
                 return (null, $"{NotFoundReason} ({error})");
             }
-            foreach (string symbol in OpenBlasNative.RequiredSymbols)
+            foreach (string symbol in requiredSymbols)
             {
                 if (!NativeLibrary.TryGetExport(handle, symbol, out _))
                 {
-                    return (null, $"The OpenBLAS library that was loaded ({string.Join(" or ", OpenBlasNative.Candidates)}) does not export {symbol}; "
+                    return (null, $"The OpenBLAS library that was loaded ({string.Join(" or ", candidates)}) does not export {symbol}; "
                         + "install Debian's package libopenblas0-pthread, which includes LAPACK.");
                 }
             }
