@@ -651,6 +651,30 @@ public class OpenBlasBackendTests
         });
     }
 
+    // Tolerance: 1e-12 relative to the serial result (OpenBLAS may split the work differently while another call holds its threads).
+    [Test]
+    public void ConcurrentCalls_OnDistinctBuffers_MatchSerial()
+    {
+        OpenBlasBackend backend = Backend();
+        const int n = 96, tasks = 8;
+        double[] a = RandomMatrix(n, n, n, 23), b = RandomMatrix(n, n, n, 24), spd = SpdMatrix(n, n, 25);
+        double[] Run()
+        {
+            var c = new double[n * n];
+            backend.Gemm(Transpose.No, Transpose.Yes, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+            double[] f = (double[])spd.Clone();
+            backend.CholeskyFactor(Triangle.Lower, n, f, n);
+            double[] x = (double[])c.Clone();
+            backend.CholeskySolve(Triangle.Lower, n, n, f, n, x, n);
+            return x;
+        }
+        double[] serial = Run();
+        var results = new double[tasks][];
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = tasks }, t => results[t] = Run());
+        for (int t = 0; t < tasks; t++)
+            DenseReference.AssertClose(results[t], serial, 1e-12, $"task {t}");
+    }
+
     // Tolerance: 1e-12 relative; large enough for OpenBLAS's blocked, threaded paths (n = 300 > dgeqrf's and dpotrf's block size).
     [Test]
     public void LargeFactorizations_WithThreads()
