@@ -11,5 +11,8 @@ public static class DenseBackendRegistry
     /// <summary>The factories; each backend adds itself here.</summary>
     public static IReadOnlyList<DenseBackendFactory> Factories { get; } =
     [
+        new DenseBackendFactory("managed", () => (new ManagedBackend(), null)),
+        new DenseBackendFactory("mkl", MklBackend.TryCreate),
+        new DenseBackendFactory("openblas", OpenBlasBackend.TryCreate),
     ];
 }
