@@ -100,6 +100,15 @@ public sealed class DenseBackendLinearAlgebraProvider : ILinearAlgebraProvider
         int n = tb == Transpose.No ? columnsB : rowsB;
         if (k != kb) throw new ArgumentException($"Matrix dimensions must agree: op(A) is {m}×{k}, op(B) is {kb}×{n}.");
         if (c.Length != (long)m * n) throw new ArgumentException($"The result array has length {c.Length}; a {m}×{n} result needs {(long)m * n}.", nameof(c));
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            // An empty inner dimension: C ← β·C (β = 0 clears, as BLAS does without reading C).
+            if (beta == 0) Array.Clear(c);
+            else if (beta != 1) for (int i = 0; i < c.Length; i++) c[i] *= beta;
+            return;
+        }
+
         if (ReferenceEquals(c, a) || ReferenceEquals(c, b))
         {
             var tmp = (double[])c.Clone();
