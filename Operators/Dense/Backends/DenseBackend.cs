@@ -34,7 +34,8 @@ public sealed record DenseBackendChoice(IDenseBackend Backend, string Requested,
 /// backend that is unavailable or fails the self-test is replaced by <c>managed</c>, with a Warning on
 /// <see cref="Logger"/>. The managed backend is not self-tested: it is the last resort.</para>
 /// <para><c>best</c> self-tests every available native backend, times a short fixed workload on each
-/// (<see cref="DenseBackendBenchmark.Quick"/>: gemm n = 400, Cholesky n = 400, QR 2000×100) and picks the highest score
+/// (<see cref="DenseBackendBenchmark.Quick"/>: gemm n = 400, Cholesky n = 400, QR 2000×100; two passes over the candidates,
+/// forward then reverse, keeping each operation's better rate) and picks the highest score
 /// (geometric mean of the three GFLOP/s); scores within 2 % of the best count as a tie, broken by registry order
 /// (<see cref="DenseBackendRegistry.Factories"/>). <c>managed</c> is chosen only when no native backend passes. With a
 /// single native candidate nothing is timed. The choice and the measured GFLOP/s are cached in

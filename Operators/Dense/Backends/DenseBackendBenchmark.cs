@@ -5,11 +5,16 @@ namespace Solvers.Dense;
 /// <summary>
 /// Timed dense workloads on one backend, reported in GFLOP/s with the conventional flop counts: gemm 2n³, Cholesky n³/3,
 /// Householder QR (R and reflectors, geqrf) 2mn² − 2n³/3. Each figure is the best of a number of timed calls, every call
-/// on a fresh copy of the same pseudo-random input (the copy is not timed). Used by <c>best</c> selection and by
+/// on a fresh copy of the same pseudo-random input (the copy is not timed): at least <c>repeats</c> calls, and more (up to
+/// 200) until <c>minSeconds</c> of timed work has accumulated, so that short operations on a loaded machine still get a
+/// fair best. Used by <c>best</c> selection and by
 /// <c>solvers bench dense</c>.
 /// </summary>
 public static class DenseBackendBenchmark
 {
+    /// <summary>The most timed calls one figure takes when <c>minSeconds</c> asks for more than <c>repeats</c>.</summary>
+    public const int MaxCalls = 200;
+
     /// <summary>Flops of an n×n by n×n product.</summary>
     public static double GemmFlops(int n) => 2.0 * n * n * n;
 
@@ -20,55 +25,61 @@ public static class DenseBackendBenchmark
     public static double QrFlops(int m, int n) => 2.0 * m * n * n - 2.0 * n * n * (double)n / 3.0;
 
     /// <summary>Best-of-<paramref name="repeats"/> GFLOP/s of C ← A·B, all n×n.</summary>
-    public static double Gemm(IDenseBackend backend, int n, int repeats)
+    public static double Gemm(IDenseBackend backend, int n, int repeats, double minSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var a = RandomMatrix(n, n, 1);
         var b = RandomMatrix(n, n, 2);
         var c = new double[(long)n * n];
-        double best = double.PositiveInfinity;
-        for (int r = 0; r < Math.Max(1, repeats); r++)
+        double best = double.PositiveInfinity, total = 0;
+        for (int r = 0; r < Math.Max(1, repeats) || (total < minSeconds && r < MaxCalls); r++)
         {
             long t0 = Stopwatch.GetTimestamp();
             backend.Gemm(Transpose.No, Transpose.No, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Min(best, t);
+            total += t;
         }
 
         return GemmFlops(n) / best / 1e9;
     }
 
     /// <summary>Best-of-<paramref name="repeats"/> GFLOP/s of the lower Cholesky factorization of an n×n SPD matrix.</summary>
-    public static double Cholesky(IDenseBackend backend, int n, int repeats)
+    public static double Cholesky(IDenseBackend backend, int n, int repeats, double minSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var a = SpdMatrix(n);
         var work = new double[a.Length];
-        double best = double.PositiveInfinity;
-        for (int r = 0; r < Math.Max(1, repeats); r++)
+        double best = double.PositiveInfinity, total = 0;
+        for (int r = 0; r < Math.Max(1, repeats) || (total < minSeconds && r < MaxCalls); r++)
         {
             a.CopyTo(work, 0);
             long t0 = Stopwatch.GetTimestamp();
             backend.CholeskyFactor(Triangle.Lower, n, work, n);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Min(best, t);
+            total += t;
         }
 
         return CholeskyFlops(n) / best / 1e9;
     }
 
     /// <summary>Best-of-<paramref name="repeats"/> GFLOP/s of the Householder QR of an m×n matrix (m ≥ n).</summary>
-    public static double Qr(IDenseBackend backend, int m, int n, int repeats)
+    public static double Qr(IDenseBackend backend, int m, int n, int repeats, double minSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var a = RandomMatrix(m, n, 3);
         var work = new double[a.Length];
         var tau = new double[Math.Min(m, n)];
-        double best = double.PositiveInfinity;
-        for (int r = 0; r < Math.Max(1, repeats); r++)
+        double best = double.PositiveInfinity, total = 0;
+        for (int r = 0; r < Math.Max(1, repeats) || (total < minSeconds && r < MaxCalls); r++)
         {
             a.CopyTo(work, 0);
             long t0 = Stopwatch.GetTimestamp();
             backend.QrFactor(m, n, work, m, tau);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Min(best, t);
+            total += t;
         }
 
         return QrFlops(m, n) / best / 1e9;
@@ -76,7 +87,8 @@ public static class DenseBackendBenchmark
 
     /// <summary>
     /// The short fixed workload of <c>best</c> selection (gemm n = 400, Cholesky n = 400, QR 2000×100; one untimed warm-up
-    /// call each, then best of 3): a fraction of a second on any native backend.
+    /// call each, then the best of at least 3 calls and 40 ms of timed work per operation): a fraction of a second on any
+    /// native backend.
     /// </summary>
     public static DenseBackendMeasurement Quick(IDenseBackend backend)
     {
@@ -84,9 +96,9 @@ public static class DenseBackendBenchmark
         Gemm(backend, 64, 1);
         Cholesky(backend, 64, 1);
         Qr(backend, 200, 20, 1);
-        double gemm = Gemm(backend, 400, 3);
-        double chol = Cholesky(backend, 400, 3);
-        double qr = Qr(backend, 2000, 100, 3);
+        double gemm = Gemm(backend, 400, 3, 0.04);
+        double chol = Cholesky(backend, 400, 3, 0.04);
+        double qr = Qr(backend, 2000, 100, 3, 0.04);
         return new DenseBackendMeasurement(backend.Name, backend.Description, gemm, chol, qr);
     }
 

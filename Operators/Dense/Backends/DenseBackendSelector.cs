@@ -176,22 +176,32 @@ internal sealed class DenseBackendSelector
             }
         }
 
-        var measured = new List<DenseBackendMeasurement>();
-        foreach (var c in candidates)
-        {
-            MeasureCalls++;
-            try
+        // Two passes, forward then reverse, each op keeping its better rate: a load change on a shared machine then
+        // weighs on every candidate alike instead of on whichever happened to be timed during it.
+        var best = new Dictionary<string, DenseBackendMeasurement>(StringComparer.Ordinal);
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pass in new[] { candidates, Enumerable.Reverse(candidates).ToList() })
+            foreach (var c in pass)
             {
-                measured.Add(Measure(c));
-            }
+                if (failed.Contains(c.Name)) continue;
+                MeasureCalls++;
+                try
+                {
+                    var m = Measure(c);
+                    best[c.Name] = best.TryGetValue(c.Name, out var p)
+                        ? p with { GemmGflops = Math.Max(p.GemmGflops, m.GemmGflops), CholeskyGflops = Math.Max(p.CholeskyGflops, m.CholeskyGflops), QrGflops = Math.Max(p.QrGflops, m.QrGflops) }
+                        : m;
+                }
 #pragma warning disable CA1031 // A backend that throws while timed is left out, like one failing its self-test.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                DenseBackend.Log(logger, LogLevel.Warning, $"dense backend: {c.Name} failed while being timed ({e.GetType().Name}: {e.Message}); it will not be used");
+                {
+                    failed.Add(c.Name);
+                    DenseBackend.Log(logger, LogLevel.Warning, $"dense backend: {c.Name} failed while being timed ({e.GetType().Name}: {e.Message}); it will not be used");
+                }
             }
-        }
 
+        var measured = candidates.Where(c => !failed.Contains(c.Name) && best.ContainsKey(c.Name)).Select(c => best[c.Name]).ToList();
         if (measured.Count == 0)
             return new DenseBackendChoice(Managed(), "best", $"best ({origin}; every native backend failed while being timed)", [], false);
         var chosen = Pick(measured);
