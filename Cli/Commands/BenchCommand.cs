@@ -32,9 +32,10 @@ public static class BenchCommand
         var python = new Option<string>("--python") { Description = "dense: the Python with numpy for the reference run.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var numpyScript = new Option<string>("--numpy-script") { Description = "dense: the numpy reference script.", DefaultValueFactory = _ => "bench/dense_numpy.py" };
         var noNumpy = new Option<bool>("--no-numpy") { Description = "dense: do not run the numpy reference." };
+        var rounds = new Option<int>("--rounds") { Description = "dense: rounds over numpy and the native backends, each figure keeping its best (a shared machine's load bursts then cost every library alike).", DefaultValueFactory = _ => 3 };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
-            what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy,
+            what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds,
         };
         cmd.SetAction(r =>
         {
@@ -43,7 +44,7 @@ public static class BenchCommand
                 if (r.GetValue(what) == "dense")
                 {
                     var names = r.GetValue(backends)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    return DenseBench.Run(new DenseBenchOptions(Math.Max(1, r.GetValue(repeats) ?? 3), r.GetValue(quick), names,
+                    return DenseBench.Run(new DenseBenchOptions(Math.Max(1, r.GetValue(repeats) ?? 3), Math.Max(1, r.GetValue(rounds)), r.GetValue(quick), names,
                         r.GetValue(noNumpy) ? null : r.GetValue(python), r.GetValue(numpyScript)!, r.GetValue(markdown)));
                 }
 

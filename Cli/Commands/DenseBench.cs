@@ -11,12 +11,13 @@ namespace Solvers.Cli.Commands;
 
 /// <summary>Options of <c>solvers bench dense</c>.</summary>
 /// <param name="Repeats">Timed calls per measurement (best of).</param>
+/// <param name="Rounds">Rounds over numpy and the native backends; each figure keeps its best round.</param>
 /// <param name="Quick">Skip the managed backend at n = 2000 and for the tall QR.</param>
 /// <param name="Backends">Backend names to measure (null: every available one).</param>
 /// <param name="Python">The Python interpreter for the numpy reference (null: skip numpy).</param>
 /// <param name="NumpyScript">Path of bench/dense_numpy.py.</param>
 /// <param name="MarkdownPath">Also write the report as Markdown here.</param>
-internal sealed record DenseBenchOptions(int Repeats, bool Quick, IReadOnlyList<string>? Backends, string? Python, string NumpyScript, string? MarkdownPath);
+internal sealed record DenseBenchOptions(int Repeats, int Rounds, bool Quick, IReadOnlyList<string>? Backends, string? Python, string NumpyScript, string? MarkdownPath);
 
 /// <summary>
 /// <c>solvers bench dense</c>: GFLOP/s of gemm (n = 500, 1000, 2000), Cholesky (n = 2000) and Householder QR (2000², 20000×200)
@@ -73,38 +74,62 @@ internal static class DenseBench
         md.AppendLine(CultureInfo.InvariantCulture, $"- environment: {threadEnv}");
         Console.Error.Write(md.ToString());
 
-        // numpy runs before and after the backends and keeps each operation's better rate, so that a load change during
-        // the run cannot favour our backends.
-        var (numpyBefore, numpyInfo) = RunNumpy(o);
-
-        // rates[backend][op] = GFLOP/s (absent: not measured)
-        var rates = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var b in measured)
+        // Rounds: numpy, then every backend, repeated; each figure keeps its best round, and numpy runs once more at the
+        // end. On a shared machine a burst of load then costs every library alike instead of whichever was timed during
+        // it. The managed backend runs in the first round only (it takes most of the time and is far from its target).
+        var rates = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal); // rates[library][op] = GFLOP/s
+        string numpyInfo = "";
+        bool numpyOk = false;
+        void Keep(string lib, string op, double v)
         {
-            var r = rates[b.Name] = new Dictionary<string, double>(StringComparer.Ordinal);
-            bool managed = b.Name == "managed";
-            foreach (var op in Ops)
+            if (!rates.TryGetValue(lib, out var d)) rates[lib] = d = new Dictionary<string, double>(StringComparer.Ordinal);
+            d[op] = Math.Max(d.GetValueOrDefault(op, 0), v);
+        }
+
+        void Numpy(int round)
+        {
+            var (np, info) = RunNumpy(o);
+            if (np is null)
             {
-                if (managed && op.Large && o.Quick) continue;
-                int reps = managed && op.Large ? 1 : o.Repeats;
-                var t = Stopwatch.StartNew();
-                r[op.Id] = op.Run(b, reps, managed ? 0 : MinSeconds);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {b.Name,-9} {op.Label,-16} {r[op.Id],8:F2} GFLOP/s  (best of ≥ {reps}, {t.Elapsed.TotalSeconds:F1} s)"));
+                if (!numpyOk) numpyInfo = info;
+                else notes.Add($"numpy: run {round} failed ({info}); the other runs are used.");
+                return;
+            }
+
+            numpyOk = true;
+            numpyInfo = info;
+            foreach (var (k, v) in np) Keep("numpy", k, v);
+        }
+
+        for (int round = 1; round <= o.Rounds; round++)
+        {
+            if (o.Python is not null && (round == 1 || numpyOk)) Numpy(round);
+            foreach (var b in measured)
+            {
+                bool managed = b.Name == "managed";
+                if (managed && round > 1) continue;
+                foreach (var op in Ops)
+                {
+                    if (managed && op.Large && o.Quick) continue;
+                    int reps = managed && op.Large ? 1 : o.Repeats;
+                    var t = Stopwatch.StartNew();
+                    double v = op.Run(b, reps, managed ? 0 : MinSeconds);
+                    Keep(b.Name, op.Id, v);
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  round {round} {b.Name,-9} {op.Label,-16} {v,8:F2} GFLOP/s  (best of ≥ {reps}, {t.Elapsed.TotalSeconds:F1} s)"));
+                }
             }
         }
 
+        if (numpyOk) Numpy(o.Rounds + 1);
+        else if (o.Python is null) notes.Add("numpy: skipped (--no-numpy)");
+        else notes.Add("numpy: " + numpyInfo);
+        var numpy = numpyOk ? rates["numpy"] : null;
+
         if (measured.Any(b => b.Name == "managed"))
             notes.Add(o.Quick
-                ? "managed: skipped at n = 2000 and for the tall QR (--quick); its ratios use the sizes it ran."
-                : "managed: best of 1 (not of " + o.Repeats.ToString(CultureInfo.InvariantCulture) + ") at n = 2000 and for the tall QR, to keep the run short.");
-
-        var (numpyAfter, numpyInfoAfter) = numpyBefore is null ? (null, numpyInfo) : RunNumpy(o);
-        var numpy = numpyBefore is null ? null
-            : numpyAfter is null ? numpyBefore
-            : numpyBefore.Keys.ToDictionary(k => k, k => Math.Max(numpyBefore[k], numpyAfter.GetValueOrDefault(k, 0)), StringComparer.Ordinal);
-        if (numpyBefore is not null && numpyAfter is null) notes.Add("numpy: the second run failed (" + numpyInfoAfter + "); the first one is used.");
-        if (numpy is not null) rates["numpy"] = numpy;
-        else notes.Add("numpy: " + numpyInfo);
+                ? "managed: first round only; skipped at n = 2000 and for the tall QR (--quick); its ratios use the sizes it ran."
+                : "managed: first round only, and best of 1 (not of " + o.Repeats.ToString(CultureInfo.InvariantCulture) + ") at n = 2000 and for the tall QR, to keep the run short.");
 
         // ---- the table ------------------------------------------------------------------------------------------
         var natives = measured.Where(b => b.Name != "managed").Select(b => b.Name).ToList();
@@ -119,7 +144,7 @@ internal static class DenseBench
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns(header.Select(h => new TableColumn(Markup.Escape(h))).ToArray());
         md.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"## GFLOP/s (best of ≥ {o.Repeats} calls and ≥ {MinSeconds} s of timed work; numpy: better of a run before and one after the backends) and ratios, same run")).AppendLine();
+            $"## GFLOP/s and ratios, same run: best of {o.Rounds} rounds (numpy: {o.Rounds + 1} runs) of ≥ {o.Repeats} calls and ≥ {MinSeconds} s of timed work per figure")).AppendLine();
         md.AppendLine("| " + string.Join(" | ", header) + " |");
         md.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count)));
         int pass = 0, fail = 0;
