@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
   echo
   echo "Command: \`./bench/dense.sh $*\` (\`solvers bench dense\`, numpy via \`/usr/bin/python3 bench/dense_numpy.py\` in the same run)"
   echo
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), flags $(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'avx2|avx512f|fma' | sort -u | tr '\n' ' ')load $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), flags $(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'avx2|avx512f|fma' | sort -u | tr '\n' ' ' | sed 's/ $//'); load $(cut -d' ' -f1-3 /proc/loadavg) before the run"
   echo
   echo "Libraries: $(dpkg-query -W -f='${Package} ${Version}; ' libmkl-rt libopenblas0-pthread python3-numpy 2>/dev/null || true)"
   echo
