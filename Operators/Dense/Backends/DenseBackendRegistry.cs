@@ -11,6 +11,7 @@ public static class DenseBackendRegistry
     /// <summary>The factories; each backend adds itself here.</summary>
     public static IReadOnlyList<DenseBackendFactory> Factories { get; } =
     [
+        new DenseBackendFactory("managed", () => (new ManagedBackend(), null)),
         new DenseBackendFactory("openblas", OpenBlasBackend.TryCreate),
     ];
 }
