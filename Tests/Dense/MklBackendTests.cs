@@ -370,24 +370,41 @@ public class MklBackendTests
     // ------------------------------------------------------------------ argument and NaN mapping
 
     [Test]
-    public void NaNInput_GivesArgumentException_AndLeavesInputUntouched()
+    public void NaNInput_FollowsTheContract_NeverTheNaNCheck()
     {
         MklBackend mkl = Backend();
-        double[] a = [4, double.NaN, 1, 4];
-        double[] copy = (double[])a.Clone();
-        var ex = Assert.Throws<ArgumentException>(() => mkl.CholeskyFactor(Triangle.Lower, 2, a, 2));
-        Assert.That(ex!.ParamName, Is.EqualTo("a"));
-        Assert.That(ex.Message, Does.Contain("contains NaN"));
-        Assert.That(a, Is.EqualTo(copy));
+        // Cholesky: dpotrf's own disnan check names the pivot, with the NaN value.
+        double[] a = [4, double.NaN, double.NaN, 4];
+        var ex = Assert.Throws<NotPositiveDefiniteException>(() => mkl.CholeskyFactor(Triangle.Lower, 2, a, 2));
+        Assert.That(ex!.Pivot, Is.EqualTo(1));
+        Assert.That(double.IsNaN(ex.Value), Is.True);
 
-        Assert.That(Assert.Throws<ArgumentException>(() => mkl.LuFactor(2, 2, [1, double.NaN, 0, 1], 2, new int[2]))!.Message,
-            Does.Contain("contains NaN"));
-        Assert.That(Assert.Throws<ArgumentException>(() =>
-            mkl.Svd(2, 2, [1, 0, 0, double.NaN], 2, new double[2], new double[4], 2, new double[4], 2))!.ParamName, Is.EqualTo("a"));
-        Assert.That(Assert.Throws<ArgumentException>(() =>
-            mkl.CholeskySolve(Triangle.Lower, 2, 1, [2, 1, 0, 2], 2, [1, double.NaN], 2))!.ParamName, Is.EqualTo("b"));
-        Assert.That(Assert.Throws<ArgumentException>(() =>
-            mkl.LuSolve(Transpose.No, 2, 1, [2, 1, 0, 2], 2, [0, 1], [double.NaN, 1], 2))!.ParamName, Is.EqualTo("b"));
+        // LU and QR propagate (the high-level LAPACKE functions would have refused with info −4).
+        double[] lu = [1, double.NaN, 0, 1];
+        Assert.DoesNotThrow(() => mkl.LuFactor(2, 2, lu, 2, new int[2]));
+        Assert.That(lu.Any(double.IsNaN), Is.True);
+        double[] b = [double.NaN, 1];
+        Assert.DoesNotThrow(() => mkl.LuSolve(Transpose.No, 2, 1, [2, 1, 0, 2], 2, [0, 1], b, 2));
+        Assert.That(double.IsNaN(b[0]), Is.True);
+
+        // SVD: all-NaN outputs, MKL not called.
+        var s = new double[2];
+        var u = new double[4];
+        var vt = new double[4];
+        mkl.Svd(2, 2, [1, 0, 0, double.PositiveInfinity], 2, s, u, 2, vt, 2);
+        Assert.That(s.Concat(u).Concat(vt).All(double.IsNaN), Is.True);
+    }
+
+    [Test]
+    public void NaNCheckInfo_MapsToArgumentException_OtherNegativeInfoToInvalidOperation()
+    {
+        Exception nan = MklBackend.NegativeInfo("LAPACKE_dgesdd", -5, (5, "a"));
+        Assert.That(nan, Is.TypeOf<ArgumentException>());
+        Assert.That(((ArgumentException)nan).ParamName, Is.EqualTo("a"));
+        Assert.That(nan.Message, Does.Contain("a contains NaN").And.Contain("LAPACKE_dgesdd"));
+        Exception bug = MklBackend.NegativeInfo("LAPACKE_dgesdd", -6, (5, "a"));
+        Assert.That(bug, Is.TypeOf<InvalidOperationException>());
+        Assert.That(bug.Message, Does.Contain("LAPACKE_dgesdd").And.Contain("argument 6"));
     }
 
     [Test]

@@ -180,7 +180,7 @@ public class OpenBlasBackendTests
         backend.Gemm(Transpose.No, Transpose.No, 0, 3, 2, 1.0, new double[1], 1, new double[6], 2, 0.0, new double[2], 1);
         double[] y = [1, 2];
         backend.Gemv(Transpose.No, 2, 0, 1.0, [], 2, [], 2.0, y);
-        Assert.That(y, Is.EqualTo(new double[] { 2, 4 }));
+        Assert.That(y, Is.EqualTo(new double[] { 1, 2 }), "reference dgemv returns at once for n = 0: y is not scaled");
     }
 
     // Tolerance: 1e-13 relative.
@@ -458,18 +458,23 @@ public class OpenBlasBackendTests
         DenseReference.AssertClose(Pack(b, n, nrhs, ldb), x, 1e-12, "X");
     }
 
-    // Tolerance: exact (a zero column gives an exact zero on R's diagonal).
-    [TestCase(2)]
-    [TestCase(0)]
-    public void LeastSquares_RankDeficient_ThrowsSingular(int nrhs)
+    // Tolerance: exact (a zero column gives an exact zero on R's diagonal; B is refused before it is touched).
+    [Test]
+    public void LeastSquares_RankDeficient_ThrowsSingular()
     {
         OpenBlasBackend backend = Backend();
-        const int m = 6, n = 3;
+        const int m = 6, n = 3, nrhs = 2;
         double[] a = RandomMatrix(m, n, m, 19);
         for (int i = 0; i < m; i++) a[i + 1 * m] = 0;
-        var b = new double[m * Math.Max(1, nrhs)];
+        double[] b = RandomMatrix(m, nrhs, m, 26), b0 = (double[])b.Clone();
         var ex = Assert.Throws<SingularMatrixException>(() => backend.LeastSquares(m, n, nrhs, a, m, b, m))!;
         Assert.That(ex.Pivot, Is.EqualTo(1));
+        Assert.That(b, Is.EqualTo(b0), "B untouched");
+
+        // nrhs = 0 is a zero-sized call: nothing is done, A included.
+        double[] a2 = RandomMatrix(m, n, m, 27), a20 = (double[])a2.Clone();
+        backend.LeastSquares(m, n, 0, a2, m, [], m);
+        Assert.That(a2, Is.EqualTo(a20));
     }
 
     // ------------------------------------------------------------ SVD, symmetric eigen
@@ -550,47 +555,121 @@ public class OpenBlasBackendTests
 
     // ------------------------------------------------------------ NaN policy, argument checks
 
-    private static IEnumerable<TestCaseData> NonFiniteCases()
-    {
-        foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
-        {
-            yield return new TestCaseData("potrf", bad);
-            yield return new TestCaseData("getrf", bad);
-            yield return new TestCaseData("geqrf", bad);
-            yield return new TestCaseData("gels", bad);
-            yield return new TestCaseData("gesdd", bad);
-            yield return new TestCaseData("syevd", bad);
-        }
-    }
-
-    // Tolerance: exact (the first bad index is named; the input is untouched).
-    [TestCaseSource(nameof(NonFiniteCases))]
-    public void Factorizations_RefuseNonFiniteInput(string routine, double bad)
+    // Tolerance: exact pivot; the NaN never reaches dpotrf (only the leading block before the pivot is factored).
+    [TestCase(Triangle.Lower, 9, 6, 9)]
+    [TestCase(Triangle.Lower, 4, 4, 4)]
+    [TestCase(Triangle.Upper, 6, 9, 9)]
+    [TestCase(Triangle.Upper, 0, 0, 0)]
+    public void Cholesky_NaN_IsNotPositiveDefinite_AtTheFirstPivotItReaches(Triangle tri, int i, int j, int pivot)
     {
         OpenBlasBackend backend = Backend();
         const int n = 11, lda = 13;
-        double[] a = SpdMatrix(n, lda, 20);
-        // Lower-triangle entry (row 9, column 6), then a second bad entry later in column order.
-        a[9 + 6 * lda] = bad;
-        a[6 + 9 * lda] = bad;
-        a[10 + 10 * lda] = double.NaN;
-        double[] before = (double[])a.Clone();
-        Action call = routine switch
+        double[] a = SpdMatrix(n, lda, 20), clean = (double[])a.Clone();
+        a[i + j * lda] = double.NaN;
+        a[10 + 10 * lda] = double.NaN; // a later NaN does not change the answer
+        // A NaN in the other triangle is never read.
+        if (tri == Triangle.Lower) a[0 + 5 * lda] = double.NaN; else a[5 + 0 * lda] = double.NaN;
+        var ex = Assert.Throws<NotPositiveDefiniteException>(() => backend.CholeskyFactor(tri, n, a, lda))!;
+        Assert.That(ex.Pivot, Is.EqualTo(pivot));
+        Assert.That(ex.Value, Is.NaN);
+        if (pivot > 0)
         {
-            "potrf" => () => backend.CholeskyFactor(Triangle.Lower, n, a, lda),
-            "getrf" => () => backend.LuFactor(n, n, a, lda, new int[n]),
-            "geqrf" => () => backend.QrFactor(n, n, a, lda, new double[n]),
-            "gels" => () => backend.LeastSquares(n, n, 1, a, lda, new double[n], n),
-            "gesdd" => () => backend.Svd(n, n, a, lda, new double[n], new double[n * n], n, new double[n * n], n),
-            _ => () => backend.SymmetricEigen(Triangle.Lower, n, a, lda, new double[n]),
-        };
-        var ex = Assert.Throws<ArgumentException>(() => call())!;
+            // The leading block before the pivot is the Cholesky factor of the clean matrix's leading block.
+            backend.CholeskyFactor(tri, n, clean, lda);
+            Assert.That(a[(pivot - 1) + (pivot - 1) * lda], Is.EqualTo(clean[(pivot - 1) + (pivot - 1) * lda]).Within(1e-12));
+        }
+    }
+
+    // Tolerance: exact pivots; a genuine non-positive pivot before the NaN is reported first, and ±∞ making a NaN
+    // pivot inside dpotrf (∞ − ∞, which OpenBLAS lets through) is still reported.
+    [Test]
+    public void Cholesky_NonFinite_EdgeCases()
+    {
+        OpenBlasBackend backend = Backend();
+        double[] a = [1, 2, 0, 2, 1, 0, 0, 0, double.NaN]; // pivot 1 is 1 − 4 = −3, before the NaN at pivot 2
+        var ex = Assert.Throws<NotPositiveDefiniteException>(() => backend.CholeskyFactor(Triangle.Lower, 3, a, 3))!;
+        Assert.That(ex.Pivot, Is.EqualTo(1));
+        Assert.That(ex.Value, Is.EqualTo(-3));
+
+        // L(0,0) = 1, L(1,0) = ∞, so pivot 1 is ∞ − ∞ = NaN, which OpenBLAS's potf2 (ajj ≤ 0 test) would let through.
+        double[] inf = [1, double.PositiveInfinity, 0, double.PositiveInfinity];
+        var ex2 = Assert.Throws<NotPositiveDefiniteException>(() => backend.CholeskyFactor(Triangle.Lower, 2, inf, 2))!;
+        Assert.That(ex2.Pivot, Is.EqualTo(1));
+        Assert.That(ex2.Value, Is.NaN);
+    }
+
+    // Tolerance: exact (no exception; NaN reaches the outputs).
+    [Test]
+    public void Lu_And_Qr_NaN_Propagate()
+    {
+        OpenBlasBackend backend = Backend();
+        const int n = 40;
+        foreach (double bad in new[] { double.NaN, double.PositiveInfinity })
+        {
+            double[] a = RandomMatrix(n, n, n, 28);
+            a[17 + 3 * n] = bad;
+            var pivots = new int[n];
+            Assert.DoesNotThrow(() => backend.LuFactor(n, n, a, n, pivots));
+            Assert.That(a.Any(double.IsNaN) || a.Any(double.IsInfinity), Is.True);
+            Assert.That(pivots, Has.All.InRange(0, n - 1), "pivots stay in range");
+
+            double[] q = RandomMatrix(n, n, n, 29);
+            q[17 + 3 * n] = bad;
+            var tau = new double[n];
+            Assert.DoesNotThrow(() => backend.QrFactor(n, n, q, n, tau));
+            Assert.That(q.Any(double.IsNaN) || tau.Any(double.IsNaN), Is.True);
+        }
+        double[] all = Enumerable.Repeat(double.NaN, 16).ToArray();
+        var piv = new int[4];
+        Assert.DoesNotThrow(() => backend.LuFactor(4, 4, all, 4, piv), "an all-NaN matrix");
+        Assert.That(piv, Has.All.InRange(0, 3));
+    }
+
+    // Tolerance: exact (NaN outputs; dgesdd/dsyevd are never called on non-finite input).
+    [TestCase(double.NaN)]
+    [TestCase(double.NegativeInfinity)]
+    public void Svd_And_Eigen_NonFinite_GiveNaNOutputs(double bad)
+    {
+        OpenBlasBackend backend = Backend();
+        const int m = 7, n = 5;
+        double[] a = RandomMatrix(m, n, m, 30);
+        a[3 + 2 * m] = bad;
+        var s = new double[n];
+        var u = new double[m * n];
+        var vt = new double[n * n];
+        backend.Svd(m, n, a, m, s, u, m, vt, n);
+        Assert.That(s, Has.All.NaN);
+        Assert.That(u, Has.All.NaN);
+        Assert.That(vt, Has.All.NaN);
+
+        double[] sym = SpdMatrix(n, n, 31);
+        sym[4 + 1 * n] = bad; // lower triangle
+        var w = new double[n];
+        backend.SymmetricEigen(Triangle.Lower, n, sym, n, w);
+        Assert.That(w, Has.All.NaN);
+        Assert.That(sym, Has.All.NaN);
+
+        double[] other = SpdMatrix(n, n, 31);
+        other[1 + 4 * n] = bad; // upper triangle, not referenced for Lower
+        backend.SymmetricEigen(Triangle.Lower, n, other, n, w);
+        Assert.That(w, Has.All.Not.NaN);
+    }
+
+    // Tolerance: exact (a factor with an exact zero on its diagonal is refused before B is touched).
+    [Test]
+    public void Solves_WithZeroOnTheDiagonal_AreRefused()
+    {
+        OpenBlasBackend backend = Backend();
+        double[] f = [2, 1, 0, 0, 0, 5, 0, 0, 3]; // diagonal 2, 0, 3
+        double[] b = [1, 2, 3], b0 = (double[])b.Clone();
         Assert.Multiple(() =>
         {
-            Assert.That(ex.ParamName, Is.EqualTo("a"));
-            int index = 9 + 6 * lda;
-            Assert.That(ex.Message, Does.Contain($"a[{index}] (row 9, column 6)"));
-            Assert.That(a, Is.EqualTo(before), "nothing was computed");
+            Assert.That(Assert.Throws<SingularMatrixException>(() => backend.CholeskySolve(Triangle.Lower, 3, 1, f, 3, b, 3))!.Pivot, Is.EqualTo(1));
+            Assert.That(Assert.Throws<SingularMatrixException>(() => backend.LuSolve(Transpose.Yes, 3, 1, f, 3, [0, 1, 2], b, 3))!.Pivot, Is.EqualTo(1));
+            Assert.That(Assert.Throws<SingularMatrixException>(() =>
+                backend.TriangularSolve(Side.Left, Triangle.Lower, Transpose.No, Diagonal.NonUnit, 3, 1, 1, f, 3, b, 3))!.Pivot, Is.EqualTo(1));
+            Assert.That(b, Is.EqualTo(b0));
+            Assert.DoesNotThrow(() => backend.TriangularSolve(Side.Left, Triangle.Lower, Transpose.No, Diagonal.Unit, 3, 1, 1, f, 3, b, 3));
         });
     }
 
@@ -640,7 +719,7 @@ public class OpenBlasBackendTests
             backend.CholeskyFactor(Triangle.Lower, 0, [], 1);
             backend.CholeskySolve(Triangle.Upper, 0, 3, [], 1, new double[2], 1); // a 0×3 B with ldb 1 spans 2 elements
             backend.LuFactor(4, 0, [], 4, []);
-            backend.LuSolve(Transpose.No, 3, 0, new double[9], 3, [0, 1, 2], [], 3);
+            backend.LuSolve(Transpose.No, 3, 0, [1, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0, 1, 2], [], 3);
             backend.QrFactor(5, 0, [], 5, []);
             backend.ApplyQ(Transpose.Yes, 4, 2, 0, [], 4, [], new double[8], 4);
             backend.LeastSquares(3, 0, 1, [], 3, new double[3], 3);

@@ -12,14 +12,16 @@ namespace Solvers.Dense;
 /// (<c>libiomp5.so</c>) or a library that fails a tiny first computation yields a reason instead of a backend.</para>
 /// <para>Every method runs <see cref="DenseChecks"/> first, so wrong sizes throw <see cref="ArgumentException"/> before
 /// any native call, and returns without calling MKL when the output is empty.</para>
-/// <para><b>NaN inputs.</b> MKL's LAPACKE scans its matrix arguments for NaN (LAPACKE's NaN check, switched on by
-/// <see cref="TryCreate"/> whatever <c>LAPACKE_NANCHECK</c> says) and refuses them with a negative info; this backend
-/// reports that as an <see cref="ArgumentException"/> ("… contains NaN") naming the argument. So for
-/// <see cref="CholeskyFactor"/>, <see cref="CholeskySolve"/>, <see cref="LuFactor"/>, <see cref="LuSolve"/>,
-/// <see cref="QrFactor"/>, <see cref="ApplyQ"/>, <see cref="LeastSquares"/>, <see cref="Svd"/> and
-/// <see cref="SymmetricEigen"/> a NaN in the referenced part of an input is an error rather than propagated, and the
-/// inputs are left as they were. ±∞ are not scanned for. The CBLAS calls (<see cref="Gemm"/>, <see cref="Gemv"/>,
-/// <see cref="Syrk"/>, <see cref="TriangularSolve"/>) do no scan: NaN and ±∞ propagate as IEEE arithmetic dictates.</para>
+/// <para><b>Non-finite input</b> follows the <see cref="IDenseBackend"/> contract, as <see cref="ManagedBackend"/> does:
+/// the factorizations and solves call LAPACKE's middle-level <c>_work</c> functions, which skip LAPACKE's NaN scan, so
+/// NaN and ±∞ propagate through gemm/gemv/syrk/trsm, LU, QR and least squares; a NaN reaching a Cholesky pivot is
+/// reported by dpotrf as <see cref="NotPositiveDefiniteException"/> with <see cref="NotPositiveDefiniteException.Value"/>
+/// NaN; the SVD and the symmetric eigen-decomposition scan their referenced input and return all-NaN outputs for a NaN
+/// or ±∞ (never handing it to MKL's iterations). Should a LAPACKE NaN check ever answer anyway (a negative info naming
+/// an array argument), it is reported as an <see cref="ArgumentException"/> ("… contains NaN"), never a crash.</para>
+/// <para><b>Singular factors</b> given to <see cref="CholeskySolve"/>, <see cref="LuSolve"/> and
+/// <see cref="TriangularSolve"/> (an exact zero on the diagonal) throw <see cref="SingularMatrixException"/> before B is
+/// touched; <see cref="LeastSquares"/> factors A, then refuses an exact zero on R's diagonal before touching B.</para>
 /// <para><b>Threads</b> (<see cref="Threads"/>) is MKL's process-wide setting (<c>MKL_Set_Num_Threads</c>).</para>
 /// </remarks>
 public sealed class MklBackend : IDenseBackend
@@ -50,7 +52,7 @@ public sealed class MklBackend : IDenseBackend
     public string Name => "mkl";
 
     /// <inheritdoc/>
-    public string Description => $"Intel MKL {_version} (libmkl_rt, LP64, {Threads} threads, code path: {_cpuPath}, LAPACKE NaN check on)";
+    public string Description => $"Intel MKL {_version} (libmkl_rt, LP64, {Threads} threads, code path: {_cpuPath})";
 
     /// <summary>MKL's code path for this CPU as MKL reports it (on AMD CPUs MKL 2020 takes the generic one).</summary>
     public string CpuPath => _cpuPath;
@@ -154,7 +156,7 @@ public sealed class MklBackend : IDenseBackend
         return null;
     }
 
-    /// <summary>Selects LP64, turns the NaN check on, sets the threads and verifies a 1×1 gemm and a 2×2 Cholesky.</summary>
+    /// <summary>Selects LP64, sets the threads and verifies a 1×1 gemm and a 2×2 Cholesky.</summary>
     private static unsafe (MklBackend? Backend, string? Reason) Initialize()
     {
         int layer = MklNative.MKL_Set_Interface_Layer(MklNative.InterfaceLp64);
@@ -162,8 +164,6 @@ public sealed class MklBackend : IDenseBackend
         {
             return (null, $"MKL's interface layer is {layer}, not LP64 (was MKL_INTERFACE_LAYER set, or MKL used earlier with ILP64?)");
         }
-        MklNative.LAPACKE_set_nancheck(1);
-
         MklNative.MklVersion v;
         MklNative.MKL_Get_Version(&v);
         string version = $"{v.MajorVersion}.{v.MinorVersion}.{v.UpdateVersion}";
@@ -191,7 +191,7 @@ public sealed class MklBackend : IDenseBackend
             return (null, $"MKL self-test failed: 1×1 dgemm gave {c} instead of 7");
         }
         double* spd = stackalloc double[] { 4, 2, 2, 5 };
-        int info = MklNative.LAPACKE_dpotrf(MklNative.ColMajor, (byte)'L', 2, spd, 2);
+        int info = MklNative.LAPACKE_dpotrf_work(MklNative.ColMajor, (byte)'L', 2, spd, 2);
         if (info != 0 || spd[0] != 2.0 || spd[1] != 1.0 || spd[3] != 2.0)
         {
             return (null, $"MKL self-test failed: 2×2 dpotrf gave info {info}, L = [{spd[0]}, {spd[1]}, {spd[3]}] instead of [2, 1, 2]");
@@ -228,16 +228,9 @@ public sealed class MklBackend : IDenseBackend
         ReadOnlySpan<double> x, double beta, Span<double> y)
     {
         DenseChecks.CheckGemv(transA, m, n, a.Length, lda, x.Length, y.Length);
-        int rows = transA == Transpose.No ? m : n; // length of y
-        int cols = transA == Transpose.No ? n : m; // length of x
-        if (rows == 0)
+        if (m == 0 || n == 0)
         {
-            return;
-        }
-        if (cols == 0)
-        {
-            Scale(y, rows, 1, rows, beta, null);
-            return;
+            return; // as reference dgemv: y is left as it is
         }
         fixed (double* pa = a, px = x, py = y)
         {
@@ -275,13 +268,7 @@ public sealed class MklBackend : IDenseBackend
         int order = side == Side.Left ? m : n;
         if (diagonal == Diagonal.NonUnit)
         {
-            for (int i = 0; i < order; i++)
-            {
-                if (a[i + (i * lda)] == 0.0)
-                {
-                    throw new SingularMatrixException(i, "the triangular matrix");
-                }
-            }
+            CheckNonZeroDiagonal(a, order, lda, "the triangular matrix");
         }
         if (m == 0 || n == 0)
         {
@@ -307,11 +294,11 @@ public sealed class MklBackend : IDenseBackend
         int info;
         fixed (double* pa = a)
         {
-            info = MklNative.LAPACKE_dpotrf(MklNative.ColMajor, UploChar(triangle), n, pa, Ld(lda));
+            info = MklNative.LAPACKE_dpotrf_work(MklNative.ColMajor, UploChar(triangle), n, pa, Ld(lda));
         }
         if (info < 0)
         {
-            throw NegativeInfo("LAPACKE_dpotrf", info, (4, "a"));
+            throw NegativeInfo("LAPACKE_dpotrf_work", info, (4, "a"));
         }
         if (info > 0)
         {
@@ -322,10 +309,12 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
+    /// <exception cref="SingularMatrixException">The factor has an exact zero on its diagonal (B is untouched).</exception>
     public unsafe void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b,
         int ldb)
     {
         DenseChecks.CheckCholeskySolve(triangle, n, nrhs, factor.Length, lda, b.Length, ldb);
+        CheckNonZeroDiagonal(factor, n, lda, "the Cholesky factor");
         if (n == 0 || nrhs == 0)
         {
             return;
@@ -333,11 +322,11 @@ public sealed class MklBackend : IDenseBackend
         int info;
         fixed (double* pa = factor, pb = b)
         {
-            info = MklNative.LAPACKE_dpotrs(MklNative.ColMajor, UploChar(triangle), n, nrhs, pa, Ld(lda), pb, Ld(ldb));
+            info = MklNative.LAPACKE_dpotrs_work(MklNative.ColMajor, UploChar(triangle), n, nrhs, pa, Ld(lda), pb, Ld(ldb));
         }
         if (info != 0)
         {
-            throw NegativeInfo("LAPACKE_dpotrs", info, (5, "factor"), (7, "b"));
+            throw NegativeInfo("LAPACKE_dpotrs_work", info, (5, "factor"), (7, "b"));
         }
     }
 
@@ -356,11 +345,11 @@ public sealed class MklBackend : IDenseBackend
         fixed (double* pa = a)
         fixed (int* pp = pivots)
         {
-            info = MklNative.LAPACKE_dgetrf(MklNative.ColMajor, m, n, pa, Ld(lda), pp);
+            info = MklNative.LAPACKE_dgetrf_work(MklNative.ColMajor, m, n, pa, Ld(lda), pp);
         }
         if (info < 0)
         {
-            throw NegativeInfo("LAPACKE_dgetrf", info, (4, "a"));
+            throw NegativeInfo("LAPACKE_dgetrf_work", info, (4, "a"));
         }
         for (int i = 0; i < p; i++)
         {
@@ -373,10 +362,12 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
+    /// <exception cref="SingularMatrixException">U has an exact zero on its diagonal (B is untouched).</exception>
     public unsafe void LuSolve(Transpose trans, int n, int nrhs, ReadOnlySpan<double> factor, int lda, ReadOnlySpan<int> pivots,
         Span<double> b, int ldb)
     {
         DenseChecks.CheckLuSolve(trans, n, nrhs, factor.Length, lda, pivots, b.Length, ldb);
+        CheckNonZeroDiagonal(factor, n, lda, "the LU factor U");
         if (n == 0 || nrhs == 0)
         {
             return;
@@ -394,12 +385,11 @@ public sealed class MklBackend : IDenseBackend
             fixed (double* pa = factor, pb = b)
             fixed (int* pp = ipiv)
             {
-                info = MklNative.LAPACKE_dgetrs(MklNative.ColMajor, trans == Transpose.No ? (byte)'N' : (byte)'T', n, nrhs, pa,
-                    Ld(lda), pp, pb, Ld(ldb));
+                info = MklNative.LAPACKE_dgetrs_work(MklNative.ColMajor, TransChar(trans), n, nrhs, pa, Ld(lda), pp, pb, Ld(ldb));
             }
             if (info != 0)
             {
-                throw NegativeInfo("LAPACKE_dgetrs", info, (5, "factor"), (8, "b"));
+                throw NegativeInfo("LAPACKE_dgetrs_work", info, (5, "factor"), (8, "b"));
             }
         }
         finally
@@ -421,14 +411,9 @@ public sealed class MklBackend : IDenseBackend
         {
             return;
         }
-        int info;
         fixed (double* pa = a, pt = tau)
         {
-            info = MklNative.LAPACKE_dgeqrf(MklNative.ColMajor, m, n, pa, Ld(lda), pt);
-        }
-        if (info != 0)
-        {
-            throw NegativeInfo("LAPACKE_dgeqrf", info, (4, "a"));
+            Geqrf(m, n, pa, lda, pt);
         }
     }
 
@@ -441,19 +426,17 @@ public sealed class MklBackend : IDenseBackend
         {
             return; // Q = I when there are no reflectors
         }
-        int info;
         fixed (double* pa = factor, pt = tau, pc = c)
         {
-            info = MklNative.LAPACKE_dormqr(MklNative.ColMajor, (byte)'L', trans == Transpose.No ? (byte)'N' : (byte)'T', m, n, k,
-                pa, Ld(lda), pt, pc, Ld(ldc));
-        }
-        if (info != 0)
-        {
-            throw NegativeInfo("LAPACKE_dormqr", info, (7, "factor"), (9, "tau"), (10, "c"));
+            Ormqr(trans, m, n, k, pa, lda, pt, pc, ldc);
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// geqrf, then a check of R's diagonal, then ormqr (Qᵀ·B) and trtrs (R·X = (Qᵀ·B)[0..n)). Unlike dgels, an all-zero
+    /// A is refused as rank deficient rather than answered with X = 0.
+    /// </remarks>
     public unsafe void LeastSquares(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckLeastSquares(m, n, nrhs, a.Length, lda, b.Length, ldb);
@@ -461,29 +444,106 @@ public sealed class MklBackend : IDenseBackend
         {
             return;
         }
-        int info;
-        fixed (double* pa = a, pb = b)
+        double[] tau = ArrayPool<double>.Shared.Rent(n);
+        try
         {
-            info = MklNative.LAPACKE_dgels(MklNative.ColMajor, (byte)'N', m, n, nrhs, pa, Ld(lda), pb, Ld(ldb));
+            fixed (double* pa = a, pb = b, pt = tau)
+            {
+                Geqrf(m, n, pa, lda, pt);
+                CheckNonZeroDiagonal(a, n, lda, "the QR factor R");
+                Ormqr(Transpose.Yes, m, nrhs, n, pa, lda, pt, pb, ldb);
+                int info = MklNative.LAPACKE_dtrtrs_work(MklNative.ColMajor, (byte)'U', (byte)'N', (byte)'N', n, nrhs, pa, Ld(lda),
+                    pb, Ld(ldb));
+                if (info < 0)
+                {
+                    throw NegativeInfo("LAPACKE_dtrtrs_work", info, (7, "a"), (9, "b"));
+                }
+                if (info > 0)
+                {
+                    throw new SingularMatrixException(info - 1, "the QR factor R");
+                }
+            }
         }
-        if (info < 0)
+        finally
         {
-            throw NegativeInfo("LAPACKE_dgels", info, (6, "a"), (8, "b"));
+            ArrayPool<double>.Shared.Return(tau);
         }
-        if (info > 0)
+    }
+
+    /// <summary>geqrf with workspace from the pool (size queried first).</summary>
+    private static unsafe void Geqrf(int m, int n, double* a, int lda, double* tau)
+    {
+        double query = 0;
+        int info = MklNative.LAPACKE_dgeqrf_work(MklNative.ColMajor, m, n, a, Ld(lda), tau, &query, -1);
+        if (info != 0)
         {
-            throw new SingularMatrixException(info - 1, "R (A is rank deficient)");
+            throw NegativeInfo("LAPACKE_dgeqrf_work (workspace query)", info);
+        }
+        int lwork = Math.Max(1, (int)query);
+        double[] work = ArrayPool<double>.Shared.Rent(lwork);
+        try
+        {
+            fixed (double* pw = work)
+            {
+                info = MklNative.LAPACKE_dgeqrf_work(MklNative.ColMajor, m, n, a, Ld(lda), tau, pw, lwork);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(work);
+        }
+        if (info != 0)
+        {
+            throw NegativeInfo("LAPACKE_dgeqrf_work", info, (4, "a"));
+        }
+    }
+
+    /// <summary>ormqr from the left with workspace from the pool (size queried first).</summary>
+    private static unsafe void Ormqr(Transpose trans, int m, int n, int k, double* a, int lda, double* tau, double* c, int ldc)
+    {
+        double query = 0;
+        byte t = TransChar(trans);
+        int info = MklNative.LAPACKE_dormqr_work(MklNative.ColMajor, (byte)'L', t, m, n, k, a, Ld(lda), tau, c, Ld(ldc), &query, -1);
+        if (info != 0)
+        {
+            throw NegativeInfo("LAPACKE_dormqr_work (workspace query)", info);
+        }
+        int lwork = Math.Max(1, (int)query);
+        double[] work = ArrayPool<double>.Shared.Rent(lwork);
+        try
+        {
+            fixed (double* pw = work)
+            {
+                info = MklNative.LAPACKE_dormqr_work(MklNative.ColMajor, (byte)'L', t, m, n, k, a, Ld(lda), tau, c, Ld(ldc), pw, lwork);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(work);
+        }
+        if (info != 0)
+        {
+            throw NegativeInfo("LAPACKE_dormqr_work", info, (7, "factor"), (9, "tau"), (10, "c"));
         }
     }
 
     // ------------------------------------------------------------------ SVD and eigen
 
     /// <inheritdoc/>
+    /// <remarks>A NaN or ±∞ in A gives all-NaN s, U and Vᵀ without calling MKL.</remarks>
     public unsafe void Svd(int m, int n, Span<double> a, int lda, Span<double> s, Span<double> u, int ldu, Span<double> vt, int ldvt)
     {
         DenseChecks.CheckSvd(m, n, a.Length, lda, s.Length, u.Length, ldu, vt.Length, ldvt);
-        if (m == 0 || n == 0)
+        int p = Math.Min(m, n);
+        if (p == 0)
         {
+            return;
+        }
+        if (!AllFinite(a, m, n, lda, null))
+        {
+            s[..p].Fill(double.NaN);
+            Fill(u, m, p, ldu, double.NaN);
+            Fill(vt, p, n, ldvt, double.NaN);
             return;
         }
         int info;
@@ -502,11 +562,18 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
+    /// <remarks>A NaN or ±∞ in the referenced triangle gives all-NaN eigenvalues and eigenvectors without calling MKL.</remarks>
     public unsafe void SymmetricEigen(Triangle triangle, int n, Span<double> a, int lda, Span<double> w)
     {
         DenseChecks.CheckSymmetricEigen(triangle, n, a.Length, lda, w.Length);
         if (n == 0)
         {
+            return;
+        }
+        if (!AllFinite(a, n, n, lda, triangle))
+        {
+            w[..n].Fill(double.NaN);
+            Fill(a, n, n, lda, double.NaN);
             return;
         }
         int info;
@@ -531,6 +598,49 @@ public sealed class MklBackend : IDenseBackend
     private static int Uplo(Triangle t) => t == Triangle.Lower ? MklNative.Lower : MklNative.Upper;
 
     private static byte UploChar(Triangle t) => t == Triangle.Lower ? (byte)'L' : (byte)'U';
+
+    private static byte TransChar(Transpose t) => t == Transpose.No ? (byte)'N' : (byte)'T';
+
+    /// <summary>Refuses a triangular factor with an exact zero on its diagonal, naming the first one.</summary>
+    private static void CheckNonZeroDiagonal(ReadOnlySpan<double> a, int n, int lda, string what)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i + (i * lda)] == 0.0)
+            {
+                throw new SingularMatrixException(i, what);
+            }
+        }
+    }
+
+    /// <summary>Whether every referenced entry of the m×n A (all of it, or one triangle of the square A) is finite.</summary>
+    private static bool AllFinite(ReadOnlySpan<double> a, int m, int n, int lda, Triangle? triangle)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            int from = triangle == Triangle.Lower ? j : 0;
+            int to = triangle == Triangle.Upper ? j + 1 : m;
+            double probe = 0;
+            foreach (double v in a.Slice(j * lda + from, to - from))
+            {
+                probe += v * 0.0; // NaN for NaN and ±∞, else 0
+            }
+            if (probe != 0.0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Sets the m×n entries of a column-major matrix (not the padding rows) to <paramref name="value"/>.</summary>
+    private static void Fill(Span<double> a, int m, int n, int lda, double value)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            a.Slice(j * lda, m).Fill(value);
+        }
+    }
 
     /// <summary>LAPACKE refuses a leading dimension of 0 even for empty matrices.</summary>
     private static int Ld(int ld) => Math.Max(1, ld);
@@ -565,10 +675,11 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <summary>
-    /// A negative LAPACKE info: −(position) of an array argument means LAPACKE's NaN check found a NaN there (the sizes
-    /// passed <see cref="DenseChecks"/>, so a bad size cannot be the cause); any other position is a bug here.
+    /// A negative LAPACKE info: −(position) of an array argument of a high-level LAPACKE function means LAPACKE's NaN
+    /// check found a NaN there (the sizes passed <see cref="DenseChecks"/>, so a bad size cannot be the cause); any other
+    /// position is a bug here.
     /// </summary>
-    private static Exception NegativeInfo(string function, int info, params ReadOnlySpan<(int Position, string Name)> arrays)
+    internal static Exception NegativeInfo(string function, int info, params ReadOnlySpan<(int Position, string Name)> arrays)
     {
         foreach ((int position, string name) in arrays)
         {

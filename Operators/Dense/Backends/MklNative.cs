@@ -41,8 +41,8 @@ internal static unsafe partial class MklNative
     public static readonly string[] Symbols =
     [
         "cblas_dgemm", "cblas_dgemv", "cblas_dsyrk", "cblas_dtrsm",
-        "LAPACKE_dpotrf", "LAPACKE_dpotrs", "LAPACKE_dgetrf", "LAPACKE_dgetrs", "LAPACKE_dgeqrf", "LAPACKE_dormqr",
-        "LAPACKE_dgels", "LAPACKE_dgesdd", "LAPACKE_dsyevd", "LAPACKE_set_nancheck", "LAPACKE_get_nancheck",
+        "LAPACKE_dpotrf_work", "LAPACKE_dpotrs_work", "LAPACKE_dgetrf_work", "LAPACKE_dgetrs_work", "LAPACKE_dgeqrf_work",
+        "LAPACKE_dormqr_work", "LAPACKE_dtrtrs_work", "LAPACKE_dgesdd", "LAPACKE_dsyevd",
         "MKL_Set_Num_Threads", "MKL_Get_Max_Threads", "MKL_Get_Version", "MKL_Get_Version_String", "MKL_Set_Interface_Layer",
     ];
 
@@ -64,31 +64,38 @@ internal static unsafe partial class MklNative
     public static partial void cblas_dtrsm(int layout, int side, int uplo, int transA, int diag, int m, int n, double alpha,
         double* a, int lda, double* b, int ldb);
 
-    // ---- LAPACKE (return info: 0 success, < 0 bad argument or NaN found by the NaN check, > 0 numerical failure) ----
+    // ---- LAPACKE (return info: 0 success, < 0 bad argument, > 0 numerical failure) ----
+    // The factorizations and solves use the middle-level _work functions, which skip LAPACKE's NaN scan: the
+    // IDenseBackend contract lets NaN propagate (and dpotrf itself reports a NaN pivot). geqrf/ormqr take their
+    // workspace from the caller (lwork = −1 queries its size).
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotrf")]
-    public static partial int LAPACKE_dpotrf(int layout, byte uplo, int n, double* a, int lda);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotrf_work")]
+    public static partial int LAPACKE_dpotrf_work(int layout, byte uplo, int n, double* a, int lda);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotrs")]
-    public static partial int LAPACKE_dpotrs(int layout, byte uplo, int n, int nrhs, double* a, int lda, double* b, int ldb);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotrs_work")]
+    public static partial int LAPACKE_dpotrs_work(int layout, byte uplo, int n, int nrhs, double* a, int lda, double* b, int ldb);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgetrf")]
-    public static partial int LAPACKE_dgetrf(int layout, int m, int n, double* a, int lda, int* ipiv);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgetrf_work")]
+    public static partial int LAPACKE_dgetrf_work(int layout, int m, int n, double* a, int lda, int* ipiv);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgetrs")]
-    public static partial int LAPACKE_dgetrs(int layout, byte trans, int n, int nrhs, double* a, int lda, int* ipiv,
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgetrs_work")]
+    public static partial int LAPACKE_dgetrs_work(int layout, byte trans, int n, int nrhs, double* a, int lda, int* ipiv,
         double* b, int ldb);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgeqrf")]
-    public static partial int LAPACKE_dgeqrf(int layout, int m, int n, double* a, int lda, double* tau);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgeqrf_work")]
+    public static partial int LAPACKE_dgeqrf_work(int layout, int m, int n, double* a, int lda, double* tau, double* work,
+        int lwork);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dormqr")]
-    public static partial int LAPACKE_dormqr(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,
-        double* tau, double* c, int ldc);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dormqr_work")]
+    public static partial int LAPACKE_dormqr_work(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,
+        double* tau, double* c, int ldc, double* work, int lwork);
 
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_dgels")]
-    public static partial int LAPACKE_dgels(int layout, byte trans, int m, int n, int nrhs, double* a, int lda, double* b,
-        int ldb);
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dtrtrs_work")]
+    public static partial int LAPACKE_dtrtrs_work(int layout, byte uplo, byte trans, byte diag, int n, int nrhs, double* a,
+        int lda, double* b, int ldb);
+
+    // The SVD and eigen-decomposition use the high-level functions (LAPACKE allocates their workspace); their input is
+    // scanned for non-finite values first, so LAPACKE's NaN check never fires there.
 
     [LibraryImport(Lib, EntryPoint = "LAPACKE_dgesdd")]
     public static partial int LAPACKE_dgesdd(int layout, byte jobz, int m, int n, double* a, int lda, double* s, double* u,
@@ -96,12 +103,6 @@ internal static unsafe partial class MklNative
 
     [LibraryImport(Lib, EntryPoint = "LAPACKE_dsyevd")]
     public static partial int LAPACKE_dsyevd(int layout, byte jobz, byte uplo, int n, double* a, int lda, double* w);
-
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_set_nancheck")]
-    public static partial void LAPACKE_set_nancheck(int flag);
-
-    [LibraryImport(Lib, EntryPoint = "LAPACKE_get_nancheck")]
-    public static partial int LAPACKE_get_nancheck();
 
     // ---- Service ----
 

@@ -11,14 +11,25 @@ namespace Solvers.Dense;
 /// <remarks>
 /// <para><b>Arguments</b> are checked by <see cref="DenseChecks"/> before any native call; zero-sized dimensions return
 /// without calling OpenBLAS (Fortran LAPACK rejects a leading dimension of 0, so every ld passed is at least 1).</para>
-/// <para><b>NaN and ±∞.</b> Fortran LAPACK does not check its inputs: dpotrf on a NaN reports a bogus pivot or
-/// propagates NaN, and dgesdd can iterate without end on NaN in some LAPACK versions. The inputs of the factorizations
-/// (<see cref="CholeskyFactor"/>, <see cref="LuFactor"/>, <see cref="QrFactor"/>, <see cref="LeastSquares"/>'s A,
-/// <see cref="Svd"/>, <see cref="SymmetricEigen"/>) are therefore scanned (vectorized, only the referenced part: one
-/// triangle for Cholesky and eigen) and a non-finite entry throws <see cref="ArgumentException"/> naming the argument and
-/// the first bad index, before the native call. The BLAS kernels (<see cref="Gemm"/>, <see cref="Gemv"/>,
-/// <see cref="Syrk"/>, <see cref="TriangularSolve"/>) and the solves with an existing factor are not scanned: NaN and
-/// ±∞ propagate into the outputs as IEEE arithmetic dictates.</para>
+/// <para><b>NaN and ±∞</b> follow the suite's documented contract (the same results as <see cref="ManagedBackend"/>).
+/// Fortran LAPACK does not check its inputs, so the backend does where it matters, with a vectorized scan of the
+/// referenced part only (one triangle for Cholesky and eigen):</para>
+/// <list type="bullet">
+/// <item><see cref="CholeskyFactor"/>: a NaN is refused as <see cref="NotPositiveDefiniteException"/> at the first
+/// pivot it would reach (pivot max(i, j) of the earliest NaN entry; value NaN), unless a genuine non-positive pivot comes
+/// first. dpotrf itself never sees the NaN: only the leading block before that pivot is factored. OpenBLAS's dpotrf
+/// lets a NaN pivot through silently (it tests ajj ≤ 0), so a NaN made inside the factorization from ±∞ input
+/// (∞ − ∞) is found on the factor's diagonal afterwards and reported the same way.</item>
+/// <item><see cref="Svd"/> and <see cref="SymmetricEigen"/>: a NaN or ±∞ fills every output (s, U, Vᵀ; w and the
+/// eigenvectors) with NaN without calling dgesdd/dsyevd, whose iterations are not safe on non-finite input (dgesdd can
+/// loop without end on NaN in some LAPACK versions).</item>
+/// <item><see cref="LuFactor"/>, <see cref="QrFactor"/>, <see cref="LeastSquares"/> and the BLAS kernels
+/// (<see cref="Gemm"/>, <see cref="Gemv"/>, <see cref="Syrk"/>, <see cref="TriangularSolve"/>): NaN and ±∞ propagate
+/// as IEEE arithmetic dictates (dgetrf and dgeqrf run a fixed number of steps; idamax's pivot stays in range).</item>
+/// </list>
+/// <para><b>Singular factors.</b> <see cref="LuSolve"/>, <see cref="CholeskySolve"/> and <see cref="TriangularSolve"/>
+/// (non-unit diagonal) refuse a factor with an exact zero on its diagonal before touching B
+/// (<see cref="SingularMatrixException"/>), as dtrtrs would.</para>
 /// <para><b>Threads.</b> OpenBLAS keeps one process-wide thread count; <see cref="Threads"/> reads and sets it.</para>
 /// <para><b>Pivots</b> are exposed 0-based; they are converted to LAPACK's 1-based form in a temporary for dgetrs.</para>
 /// </remarks>
@@ -133,15 +144,9 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         double beta, Span<double> y)
     {
         DenseChecks.CheckGemv(transA, m, n, a.Length, lda, x.Length, y.Length);
-        int yLength = transA == Transpose.No ? m : n;
-        if (yLength == 0)
-        {
-            return;
-        }
         if (m == 0 || n == 0)
         {
-            ScaleColumns(y, yLength, 1, yLength, beta);
-            return;
+            return; // reference dgemv returns at once: y is left as it is (not scaled by β)
         }
         fixed (double* pa = a, px = x, py = y)
         {
@@ -174,6 +179,10 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         ReadOnlySpan<double> a, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckTriangularSolve(side, triangle, transA, diagonal, m, n, a.Length, lda, b.Length, ldb);
+        if (diagonal == Diagonal.NonUnit)
+        {
+            RequireNonzeroDiagonal(a, side == Side.Left ? m : n, lda, "the triangular matrix");
+        }
         if (m == 0 || n == 0)
         {
             return;
@@ -196,26 +205,44 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         {
             return;
         }
-        RequireFiniteTriangle(a, n, lda, triangle, "a", "CholeskyFactor (dpotrf)");
-        byte uplo = Fortran(triangle);
-        int nn = n, ld = lda, info = 0;
-        fixed (double* pa = a)
+        // The first pivot a NaN reaches; dpotrf only factors the (NaN-free) leading block before it.
+        int nanPivot = FirstNaNPivot(a, n, lda, triangle);
+        int order = nanPivot >= 0 ? nanPivot : n;
+        if (order > 0)
         {
-            OpenBlasNative.Dpotrf(&uplo, &nn, pa, &ld, &info, 1);
+            byte uplo = Fortran(triangle);
+            int nn = order, ld = lda, info = 0;
+            fixed (double* pa = a)
+            {
+                OpenBlasNative.Dpotrf(&uplo, &nn, pa, &ld, &info, 1);
+            }
+            if (info > 0)
+            {
+                // dpotrf (reference dpotf2 and OpenBLAS's potf2 alike) stores the non-positive updated pivot before stopping.
+                int pivot = info - 1;
+                throw new NotPositiveDefiniteException(pivot, a[pivot + (pivot * lda)]);
+            }
+            ThrowIfIllegal("dpotrf", info, PotrfArgs);
+            // ±∞ input can make a NaN pivot (∞ − ∞), which OpenBLAS's potf2 (ajj ≤ 0 test) lets through.
+            for (int j = 0; j < order; j++)
+            {
+                if (double.IsNaN(a[j + (j * lda)]))
+                {
+                    throw new NotPositiveDefiniteException(j, double.NaN);
+                }
+            }
         }
-        if (info > 0)
+        if (nanPivot >= 0)
         {
-            // dpotrf (reference dpotf2 and OpenBLAS's potf2 alike) stores the non-positive updated pivot before stopping.
-            int pivot = info - 1;
-            throw new NotPositiveDefiniteException(pivot, a[pivot + (pivot * lda)]);
+            throw new NotPositiveDefiniteException(nanPivot, double.NaN);
         }
-        ThrowIfIllegal("dpotrf", info, PotrfArgs);
     }
 
     /// <inheritdoc />
     public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckCholeskySolve(triangle, n, nrhs, factor.Length, lda, b.Length, ldb);
+        RequireNonzeroDiagonal(factor, n, lda, "the Cholesky factor");
         if (n == 0 || nrhs == 0)
         {
             return;
@@ -239,7 +266,6 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         {
             return;
         }
-        RequireFinite(a, m, n, lda, "a", "LuFactor (dgetrf)");
         int mm = m, nn = n, ld = lda, info = 0;
         // dgetrf writes min(m, n) 1-based pivots straight into the caller's span, converted to 0-based below.
         fixed (double* pa = a)
@@ -255,7 +281,7 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         }
         if (info > 0)
         {
-            throw new SingularMatrixException(info - 1, "U");
+            throw new SingularMatrixException(info - 1, "the LU factor U");
         }
     }
 
@@ -264,6 +290,7 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         Span<double> b, int ldb)
     {
         DenseChecks.CheckLuSolve(trans, n, nrhs, factor.Length, lda, pivots, b.Length, ldb);
+        RequireNonzeroDiagonal(factor, n, lda, "the LU factor U");
         if (n == 0 || nrhs == 0)
         {
             return;
@@ -304,7 +331,6 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         {
             return;
         }
-        RequireFinite(a, m, n, lda, "a", "QrFactor (dgeqrf)");
         fixed (double* pa = a, pt = tau)
         {
             Geqrf(m, n, pa, lda, pt);
@@ -348,40 +374,27 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
     public void LeastSquares(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckLeastSquares(m, n, nrhs, a.Length, lda, b.Length, ldb);
-        if (n == 0)
+        if (n == 0 || nrhs == 0)
         {
-            return;
+            return; // zero-sized: nothing is done, A included
         }
-        RequireFinite(a, m, n, lda, "a", "LeastSquares (dgeqrf)");
         double[] tau = ArrayPool<double>.Shared.Rent(n);
         try
         {
             fixed (double* pa = a, pt = tau, pb = b)
             {
                 Geqrf(m, n, pa, lda, pt);
-                if (nrhs > 0)
+                // R's diagonal is checked before B is touched (dtrtrs checks it too, after dormqr has changed B).
+                RequireNonzeroDiagonal(a, n, lda, "the QR factor R");
+                Ormqr(Transpose.Yes, m, nrhs, n, pa, lda, pt, pb, ldb);
+                byte uplo = (byte)'U', t = (byte)'N', diag = (byte)'N';
+                int nn = n, nr = nrhs, la = lda, lb = ldb, info = 0;
+                OpenBlasNative.Dtrtrs(&uplo, &t, &diag, &nn, &nr, pa, &la, pb, &lb, &info, 1, 1, 1);
+                if (info > 0)
                 {
-                    Ormqr(Transpose.Yes, m, nrhs, n, pa, lda, pt, pb, ldb);
+                    throw new SingularMatrixException(info - 1, "the QR factor R");
                 }
-                // Checked here as well as by dtrtrs, so that nrhs = 0 reports a rank-deficient A the same way.
-                for (int i = 0; i < n; i++)
-                {
-                    if (a[i + (i * lda)] == 0.0)
-                    {
-                        throw new SingularMatrixException(i, "R");
-                    }
-                }
-                if (nrhs > 0)
-                {
-                    byte uplo = (byte)'U', t = (byte)'N', diag = (byte)'N';
-                    int nn = n, nr = nrhs, la = lda, lb = ldb, info = 0;
-                    OpenBlasNative.Dtrtrs(&uplo, &t, &diag, &nn, &nr, pa, &la, pb, &lb, &info, 1, 1, 1);
-                    if (info > 0)
-                    {
-                        throw new SingularMatrixException(info - 1, "R");
-                    }
-                    ThrowIfIllegal("dtrtrs", info, TrtrsArgs);
-                }
+                ThrowIfIllegal("dtrtrs", info, TrtrsArgs);
             }
         }
         finally
@@ -401,8 +414,14 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         {
             return;
         }
-        RequireFinite(a, m, n, lda, "a", "Svd (dgesdd)");
         int p = Math.Min(m, n);
+        if (!AllFinite(a, m, n, lda))
+        {
+            s[..p].Fill(double.NaN);
+            FillColumns(u, m, p, ldu, double.NaN);
+            FillColumns(vt, p, n, ldvt, double.NaN);
+            return;
+        }
         byte jobz = (byte)'S';
         int mm = m, nn = n, la = lda, lu = ldu, lvt = ldvt, info = 0;
         int[] iwork = ArrayPool<int>.Shared.Rent(checked(8 * p));
@@ -448,7 +467,12 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         {
             return;
         }
-        RequireFiniteTriangle(a, n, lda, triangle, "a", "SymmetricEigen (dsyevd)");
+        if (!AllFiniteTriangle(a, n, lda, triangle))
+        {
+            w[..n].Fill(double.NaN);
+            FillColumns(a, n, n, lda, double.NaN);
+            return;
+        }
         byte jobz = (byte)'V', uplo = Fortran(triangle);
         int nn = n, la = lda, info = 0;
         double[]? work = null;
@@ -619,40 +643,112 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> at the first NaN or ±∞ of the r×c matrix (column order).</summary>
-    private static void RequireFinite(ReadOnlySpan<double> a, int rows, int cols, int ld, string name, string operation)
+    /// <summary>Throws <see cref="SingularMatrixException"/> at the first exact zero on the diagonal of the n×n factor.</summary>
+    private static void RequireNonzeroDiagonal(ReadOnlySpan<double> a, int n, int ld, string what)
     {
-        for (int j = 0; j < cols; j++)
+        for (int i = 0; i < n; i++)
         {
-            int i = IndexOfNonFinite(a.Slice(j * ld, rows));
-            if (i >= 0)
+            if (a[i + (i * ld)] == 0.0)
             {
-                ThrowNonFinite(a, i, j, ld, name, operation);
+                throw new SingularMatrixException(i, what);
             }
         }
     }
 
-    /// <summary>As <see cref="RequireFinite"/>, on the referenced triangle (diagonal included) of the n×n matrix only.</summary>
-    private static void RequireFiniteTriangle(ReadOnlySpan<double> a, int n, int ld, Triangle triangle, string name, string operation)
+    /// <summary>X ← value on an r×c block.</summary>
+    private static void FillColumns(Span<double> x, int rows, int cols, int ld, double value)
+    {
+        for (int j = 0; j < cols; j++)
+        {
+            x.Slice(j * ld, rows).Fill(value);
+        }
+    }
+
+    /// <summary>Whether the r×c matrix holds no NaN or ±∞.</summary>
+    private static bool AllFinite(ReadOnlySpan<double> a, int rows, int cols, int ld)
+    {
+        for (int j = 0; j < cols; j++)
+        {
+            if (IndexOfNonFinite(a.Slice(j * ld, rows)) >= 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether the referenced triangle (diagonal included) of the n×n matrix holds no NaN or ±∞.</summary>
+    private static bool AllFiniteTriangle(ReadOnlySpan<double> a, int n, int ld, Triangle triangle)
     {
         for (int j = 0; j < n; j++)
         {
             int start = triangle == Triangle.Upper ? 0 : j;
             int length = triangle == Triangle.Upper ? j + 1 : n - j;
-            int i = IndexOfNonFinite(a.Slice((j * ld) + start, length));
-            if (i >= 0)
+            if (IndexOfNonFinite(a.Slice((j * ld) + start, length)) >= 0)
             {
-                ThrowNonFinite(a, start + i, j, ld, name, operation);
+                return false;
             }
         }
+        return true;
     }
 
-    private static void ThrowNonFinite(ReadOnlySpan<double> a, int row, int col, int ld, string name, string operation)
+    /// <summary>
+    /// The first Cholesky pivot a NaN in the referenced triangle reaches, or −1: entry (i, j) enters pivot max(i, j) and
+    /// no earlier one, so this is the least max(i, j) over the NaN entries.
+    /// </summary>
+    private static int FirstNaNPivot(ReadOnlySpan<double> a, int n, int ld, Triangle triangle)
     {
-        int index = row + (col * ld);
-        throw new ArgumentException(
-            $"{name}[{index}] (row {row}, column {col}) is {a[index]}: {operation} needs finite input; the OpenBLAS backend "
-            + "refuses NaN and ±∞ before the native call (Fortran LAPACK does not check them).", name);
+        if (triangle == Triangle.Upper)
+        {
+            // Column j holds rows 0..j, all entering pivot j: the first column with a NaN decides.
+            for (int j = 0; j < n; j++)
+            {
+                if (IndexOfNaN(a.Slice(j * ld, j + 1)) >= 0)
+                {
+                    return j;
+                }
+            }
+            return -1;
+        }
+        // Column j holds rows j..n−1; row i enters pivot i. Columns past the best row cannot improve on it.
+        int best = -1;
+        for (int j = 0; j < n && (best < 0 || j < best); j++)
+        {
+            int length = (best < 0 ? n : best) - j;
+            int i = IndexOfNaN(a.Slice((j * ld) + j, length));
+            if (i >= 0)
+            {
+                best = j + i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Index of the first NaN, or −1; vectorized (only NaN compares unequal to itself).</summary>
+    private static int IndexOfNaN(ReadOnlySpan<double> x)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            ReadOnlySpan<Vector<double>> blocks = MemoryMarshal.Cast<double, Vector<double>>(x);
+            int b = 0;
+            for (; b < blocks.Length; b++)
+            {
+                if (!Vector.EqualsAll(blocks[b], blocks[b]))
+                {
+                    break;
+                }
+            }
+            i = b * Vector<double>.Count;
+        }
+        for (; i < x.Length; i++)
+        {
+            if (double.IsNaN(x[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Index of the first NaN or ±∞, or −1; vectorized (x − x is 0 exactly when x is finite).</summary>
