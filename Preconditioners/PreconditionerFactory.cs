@@ -7,11 +7,12 @@ namespace Solvers.Preconditioners;
 public static class PreconditionerFactory
 {
     /// <summary>The names <see cref="Create"/> accepts (case-insensitive).</summary>
-    public static IReadOnlyList<string> ValidNames { get; } = ["none", "jacobi"];
+    public static IReadOnlyList<string> ValidNames { get; } = ["none", "jacobi", "ssor"];
 
     /// <summary>
     /// "none" gives <see cref="IdentityPreconditioner"/>, "jacobi" a <see cref="JacobiPreconditioner"/> requiring a
-    /// positive diagonal. The result still needs <see cref="IPreconditioner.Setup"/>.
+    /// positive diagonal, "ssor" an <see cref="SsorPreconditioner"/> with ω = 1 (symmetric Gauss–Seidel; change
+    /// <see cref="SsorPreconditioner.Omega"/> afterwards). The result still needs <see cref="IPreconditioner.Setup"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the valid names.</exception>
     public static IPreconditioner Create(string name)
@@ -21,6 +22,7 @@ public static class PreconditionerFactory
         {
             "NONE" => new IdentityPreconditioner(),
             "JACOBI" => new JacobiPreconditioner(),
+            "SSOR" => new SsorPreconditioner(),
             _ => throw new ArgumentException(
                 $"Unknown preconditioner '{name}'; valid names are: {string.Join(", ", ValidNames)}.", nameof(name)),
         };
