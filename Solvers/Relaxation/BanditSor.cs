@@ -69,6 +69,9 @@ public sealed record BanditSorStatistics(int Rounds, long TotalIterations, doubl
 /// of another size throws <see cref="ArgumentException"/> naming the round (1-based).</para>
 /// <para><b>Allocation.</b> The inner options are one record for the whole sequence and ω is passed to the inner
 /// solver instance, so a round allocates nothing beyond what the inner solver and the policy do.</para>
+/// <para><b>Logging</b> (hooks' logger): every <see cref="LogEvery"/> rounds the round, context, arm, ω, p(arm), cost,
+/// cumulative cost, η (Tsallis-INF, Tsallis-INF-CB, ChebCB) and max p, plus S, N and resnorm for ChebCB; a warning for
+/// every capped solve; <see cref="LogSummary"/> gives the per-arm pulls and mean costs.</para>
 /// <para>Not thread-safe: one instance per sequence.</para>
 /// </remarks>
 public sealed partial class BanditSor
@@ -200,7 +203,19 @@ public sealed partial class BanditSor
             if (LogEvery > 0 && round % LogEvery == 0 && logger.IsEnabled(LogLevel.Information))
             {
                 double maxP = MaxOf(probabilities);
-                LogRound(logger, round, context, arm, omega, probability, cost, _totalCost, maxP);
+                double eta = _policy switch
+                {
+                    TsallisInf t => t.LastEta,
+                    BinnedTsallisInf bt => bt.LastEta,
+                    ChebCb c => c.Eta,
+                    _ => double.NaN,
+                };
+                LogRound(logger, round, context, arm, omega, probability, cost, _totalCost, eta, maxP);
+                if (_policy is ChebCb cheb)
+                {
+                    double scale = cheb.Scale, lipschitz = cheb.LipschitzFactor, resnorm = cheb.LastResnorm;
+                    LogChebCb(logger, round, scale, lipschitz, resnorm);
+                }
             }
         }
 
@@ -241,9 +256,12 @@ public sealed partial class BanditSor
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
-        Message = "bandit round {Round}: context {Context:G6}, arm {Arm}, ω {Omega:0.####}, p(arm) {Probability:G4}, cost {Cost}, cumulative cost {CumulativeCost}, max p {MaxProbability:G4}")]
+        Message = "bandit round {Round}: context {Context:G6}, arm {Arm}, ω {Omega:0.####}, p(arm) {Probability:G4}, cost {Cost}, cumulative cost {CumulativeCost}, η {Eta:G6}, max p {MaxProbability:G4}")]
     private static partial void LogRound(ILogger logger, int round, double context, int arm, double omega, double probability, double cost,
-        double cumulativeCost, double maxProbability);
+        double cumulativeCost, double eta, double maxProbability);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "bandit round {Round}: ChebCB S {Scale:G6}, N {LipschitzFactor:G6}, resnorm {Resnorm:G6}")]
+    private static partial void LogChebCb(ILogger logger, int round, double scale, double lipschitzFactor, double resnorm);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
         Message = "bandit round {Round}: ω {Omega:0.####} stopped with {Reason} after {Iterations} iterations; charged cost {Cost}")]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using Solvers.Operators;
 using Solvers.Pde;
@@ -171,6 +172,53 @@ public class BanditSorTests
         };
         var e = Assert.Throws<ArgumentException>(() => driver.RunAll(seq));
         Assert.That(e!.Message, Does.Contain("Instance 1"));
+    }
+
+    [Test]
+    public void Solve_AfterWarmUp_DoesNotAllocate()
+    {
+        // Spec §3.1 allocation: changing ω and a round (policy + SOR) allocate nothing once warm (tolerance: 0 bytes).
+        var bandit = new BanditSor(new TsallisInf(new TsallisInfOptions { Seed = 9 }), RelaxationMethod.Sor);
+        var inst = SorSequences.ShiftedLaplacianSequence(ShiftDistribution.High, 1, 4).Single();
+        var x = new double[100];
+        for (int t = 0; t < 5; t++) { Array.Clear(x); bandit.Solve(inst.A, inst.B, x, inst.Shift); }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 20; t++) { Array.Clear(x); bandit.Solve(inst.A, inst.B, x, inst.Shift); }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void Solve_LogsEveryRoundsAndASummary()
+    {
+        var lines = new List<string>();
+        using var factory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(new ListProvider(lines)).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information));
+        var logger = factory.CreateLogger("t");
+        var bandit = new BanditSor(new ChebCb(new ChebCbOptions { Seed = 2 }), RelaxationMethod.Sor) { LogEvery = 2 };
+        foreach (var inst in SorSequences.ShiftedLaplacianSequence(ShiftDistribution.Low, 4, 1))
+            bandit.Solve(inst.A, inst.B, new double[100], inst.Shift, new SolverHooks(logger));
+        bandit.LogSummary(logger);
+        Assert.That(lines.Count(l => l.StartsWith("bandit round", StringComparison.Ordinal) && l.Contains("cumulative cost", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(lines.Count(l => l.Contains("resnorm", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(lines.Last(), Does.StartWith("bandit sequence: 4 rounds"));
+    }
+
+    private sealed class ListProvider(List<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) => lines.Add(formatter(state, exception));
     }
 
     [Test]
