@@ -22,7 +22,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR) or dense (dense backends vs numpy and managed)." };
-        what.AcceptOnlyFromAmong("cg", "dense");
+        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat");
         var problems = new Option<string>("--problems") { Description = "cg: comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
         var repeats = new Option<int?>("--repeats") { Description = "Runs per configuration; the fastest is reported (default 2 for cg, 3 for dense)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
@@ -33,14 +33,24 @@ public static class BenchCommand
         var numpyScript = new Option<string>("--numpy-script") { Description = "dense: the numpy reference script.", DefaultValueFactory = _ => "bench/dense_numpy.py" };
         var noNumpy = new Option<bool>("--no-numpy") { Description = "dense: do not run the numpy reference." };
         var rounds = new Option<int>("--rounds") { Description = "dense: rounds over numpy and the native backends, each figure keeping its best (a shared machine's load bursts then cost every library alike).", DefaultValueFactory = _ => 3 };
+        var count = new Option<int?>("--count") { Description = "sor-bandit: instances per trial (default 5000); heat: time steps (default 5000)." };
+        var trials = new Option<int>("--trials") { Description = "sor-bandit: trials per distribution.", DefaultValueFactory = _ => 4 };
+        var nx = new Option<int>("--nx") { Description = "heat: grid intervals per axis.", DefaultValueFactory = _ => 50 };
+        var budget = new Option<double>("--time-budget") { Description = "heat: stop stepping after this many seconds and report the T reached.", DefaultValueFactory = _ => 540 };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
-            what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds,
+            what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds, count, trials, nx, budget,
         };
         cmd.SetAction(r =>
         {
             try
             {
+                if (r.GetValue(what) is "sor-bandit" or "heat")
+                {
+                    var o = new SorBanditBenchOptions(r.GetValue(count) ?? 5000, r.GetValue(trials), r.GetValue(nx), r.GetValue(markdown), r.GetValue(budget));
+                    return r.GetValue(what) == "heat" ? SorBanditBench.RunHeat(o) : SorBanditBench.RunSor(o);
+                }
+
                 if (r.GetValue(what) == "dense")
                 {
                     var names = r.GetValue(backends)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

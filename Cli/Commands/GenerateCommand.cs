@@ -13,24 +13,34 @@ public static class GenerateCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var kind = new Argument<string>("kind") { Description = "poisson2d, poisson3d or diffusion2d." };
-        kind.AcceptOnlyFromAmong("poisson2d", "poisson3d", "diffusion2d");
-        var n = new Option<int>("--n") { Description = "Interior grid points per axis.", Required = true };
+        var kind = new Argument<string>("kind") { Description = "poisson2d, poisson3d, diffusion2d, sor-sequence (shifted-Laplacian SOR sequence) or heat-sequence (2-D heat, Crank–Nicolson)." };
+        kind.AcceptOnlyFromAmong("poisson2d", "poisson3d", "diffusion2d", "sor-sequence", "heat-sequence");
+        var n = new Option<int?>("--n") { Description = "Interior grid points per axis (poisson2d, poisson3d, diffusion2d: required; sor-sequence: default 10)." };
+        var distribution = new Option<string>("--distribution") { Description = "sor-sequence: shift distribution, high (Beta(0.5, 1.5)) or low (Beta(2, 6)).", DefaultValueFactory = _ => "high" };
+        distribution.AcceptOnlyFromAmong("high", "low");
+        var count = new Option<int>("--count") { Description = "sor-sequence: number of instances T.", DefaultValueFactory = _ => 5000 };
+        var nx = new Option<int>("--nx") { Description = "heat-sequence: grid intervals per axis (n = (nx − 1)²).", DefaultValueFactory = _ => 25 };
+        var steps = new Option<int>("--steps") { Description = "heat-sequence: number of time steps T.", DefaultValueFactory = _ => 100 };
+        var dt = new Option<double>("--dt") { Description = "heat-sequence: time step.", DefaultValueFactory = _ => 1e-3 };
         var contrast = new Option<double>("--contrast") { Description = "diffusion2d: coefficient contrast max(a)/min(a).", DefaultValueFactory = _ => 100 };
-        var seed = new Option<int>("--seed") { Description = "diffusion2d: seed of the coefficient field.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "diffusion2d: seed of the coefficient field; sor-sequence: seed of the instance stream.", DefaultValueFactory = _ => 1 };
         var storage = new Option<string>("--storage") { Description = "Operator storage: stencil (matrix-free) or csr.", DefaultValueFactory = _ => "stencil" };
         storage.AcceptOnlyFromAmong("stencil", "csr");
         var output = new Option<string>("--output", "-o") { Description = "Output HDF5 file.", Required = true };
-        var cmd = new Command("generate", "Generate a Poisson or variable-coefficient diffusion problem set with a manufactured solution.")
+        var cmd = new Command("generate", "Generate a Poisson or variable-coefficient diffusion problem set with a manufactured solution, or a sequence of related systems for SOR/SSOR-PCG with a tuned ω.")
         {
-            kind, n, contrast, seed, storage, output,
+            kind, n, contrast, seed, storage, distribution, count, nx, steps, dt, output,
         };
         cmd.SetAction(r =>
         {
             var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             try
             {
-                int size = r.GetValue(n);
+                string path = r.GetValue(output)!;
+                if (r.GetValue(kind) is "sor-sequence" or "heat-sequence")
+                    return WriteSequence(r.GetValue(kind)!, r.GetValue(n), r.GetValue(distribution)!, r.GetValue(count), r.GetValue(seed),
+                        r.GetValue(nx), r.GetValue(steps), r.GetValue(dt), path);
+                int size = r.GetValue(n) ?? throw new ArgumentException($"--n is required for {r.GetValue(kind)}.");
                 if (size < 2) throw new ArgumentException($"--n must be ≥ 2 (got {size}).");
                 bool matrixFree = r.GetValue(storage) == "stencil";
                 LinearProblem p = r.GetValue(kind) switch
@@ -41,7 +51,6 @@ public static class GenerateCommand
                 };
                 var writer = new ProblemSetWriter { Description = $"solvers generate {string.Join(' ', r.Tokens.Select(t => t.Value))}" };
                 writer.Add(p);
-                string path = r.GetValue(output)!;
                 writer.Write(path);
                 AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(path)}[/]: {Markup.Escape(p.Name)}, n = {p.A.Rows}, storage {(matrixFree ? "stencil" : "csr")}");
                 return ExitCodes.Success;
@@ -53,5 +62,27 @@ public static class GenerateCommand
             }
         });
         return cmd;
+    }
+
+    private static int WriteSequence(string kind, int? n, string distribution, int count, int seed, int nx, int steps, double dt, string path)
+    {
+        if (kind == "sor-sequence")
+        {
+            int m = n ?? 10;
+            if (m < 1) throw new ArgumentException($"--n must be ≥ 1 (got {m}).");
+            if (count < 1) throw new ArgumentException($"--count must be ≥ 1 (got {count}).");
+            if (seed < 0) throw new ArgumentException($"--seed must be ≥ 0 (got {seed}).");
+            var dist = distribution == "low" ? ShiftDistribution.Low : ShiftDistribution.High;
+            SorSequences.WriteShiftedLaplacian(path, dist, count, (ulong)seed, m);
+            AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(path)}[/]: shifted-Laplacian sequence, {distribution} variance, T = {count}, n = {m * m}, seed {seed}");
+            return ExitCodes.Success;
+        }
+
+        if (nx < 2) throw new ArgumentException($"--nx must be ≥ 2 (got {nx}).");
+        if (steps < 1) throw new ArgumentException($"--steps must be ≥ 1 (got {steps}).");
+        if (!(dt > 0) || !double.IsFinite(dt)) throw new ArgumentException($"--dt must be positive (got {dt}).");
+        SorSequences.WriteHeat(path, nx, steps, dt);
+        AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(path)}[/]: heat Crank–Nicolson sequence, nx = {nx}, n = {(nx - 1) * (nx - 1)}, T = {steps}");
+        return ExitCodes.Success;
     }
 }

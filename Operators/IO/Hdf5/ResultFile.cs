@@ -84,6 +84,12 @@ public sealed record ResultRun(string ProblemId, string RunName, SolverResult Re
     /// <summary>Per-history-entry wall time (written as elapsed_seconds) when true and a history exists.</summary>
     public bool WriteElapsedSeconds { get; init; }
 
+    /// <summary>
+    /// Extra f64 run attributes beyond PS §6 (e.g. a tuned sequence's <c>omega</c>, <c>arm</c>, <c>probability</c>,
+    /// <c>cost</c>, <c>cumulative_cost</c>, <c>context</c>); names must not collide with the standard ones.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? ExtraAttributes { get; init; }
+
     private static string ReadCpuName()
     {
         try
@@ -212,6 +218,14 @@ public sealed class ResultFileWriter
         a["cpu"] = r.Cpu;
         a["started_utc"] = r.StartedUtc;
         a["warnings"] = r.Warnings.ToArray();
+        if (r.ExtraAttributes is { } extra)
+        {
+            foreach (var (key, value) in extra)
+            {
+                if (a.ContainsKey(key)) throw new ArgumentException($"Extra run attribute '{key}' collides with a standard one.");
+                a[key] = value;
+            }
+        }
 
         g["x"] = H5WriteHelpers.Dataset(r.X, 6);
         var h = r.History;
