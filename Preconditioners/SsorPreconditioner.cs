@@ -28,6 +28,9 @@ public sealed class SsorPreconditioner : IPreconditioner
     private CsrMatrix? _csr;
     private int[] _diagonalIndex = [];
     private double[] _diagonal = [];
+    private double[] _inverseDiagonal = [];
+    private double[] _omegaInverseDiagonal = [];
+    private double _scaledOmega = double.NaN;
     private bool _isSetUp;
 
     /// <summary>Creates the preconditioner.</summary>
@@ -94,7 +97,12 @@ public sealed class SsorPreconditioner : IPreconditioner
             }
 
             _diagonalIndex = index;
-            if (_diagonal.Length != size) _diagonal = new double[size];
+            if (_diagonal.Length != size)
+            {
+                _diagonal = new double[size];
+                _inverseDiagonal = new double[size];
+                _omegaInverseDiagonal = new double[size];
+            }
             _source = a;
             _csr = csr;
         }
@@ -122,6 +130,8 @@ public sealed class SsorPreconditioner : IPreconditioner
                 first, value, count);
         }
 
+        for (int i = 0; i < d.Length; i++) _inverseDiagonal[i] = 1.0 / d[i];
+        _scaledOmega = double.NaN;
         _isSetUp = true;
     }
 
@@ -142,27 +152,34 @@ public sealed class SsorPreconditioner : IPreconditioner
         ReadOnlySpan<int> columns = _csr.ColumnIndices;
         ReadOnlySpan<double> values = _csr.Values;
         ReadOnlySpan<int> diagonalIndex = _diagonalIndex;
-        ReadOnlySpan<double> d = _diagonal;
+        ReadOnlySpan<double> inverse = _inverseDiagonal;
+        if (omega != _scaledOmega)
+        {
+            // ω/d_i, refreshed once per change of ω (at most once per solve), so each row's critical path is two FMAs.
+            for (int i = 0; i < n; i++) _omegaInverseDiagonal[i] = omega * _inverseDiagonal[i];
+            _scaledOmega = omega;
+        }
 
-        // (D + ωU) y = r, i = n−1..0; y is stored in z (entries j > i already hold y_j).
+        ReadOnlySpan<double> omegaInverse = _omegaInverseDiagonal;
+
+        // (D + ωU) y = r, i = n−1..0; y is stored in z (entries j > i already hold y_j). Multiplying by the stored
+        // 1/d_i keeps the division off the sweep's sequential dependency chain.
         for (int i = n - 1; i >= 0; i--)
         {
             double s = 0;
             int end = rowPointers[i + 1];
             for (int p = diagonalIndex[i] + 1; p < end; p++) s += values[p] * z[columns[p]];
-            z[i] = (r[i] - omega * s) / d[i];
+            z[i] = r[i] * inverse[i] - s * omegaInverse[i];
         }
 
-        // w = ω(2 − ω) D y.
-        for (int i = 0; i < n; i++) z[i] *= factor * d[i];
-
-        // (D + ωL) z = w, i = 0..n−1 (entries j < i already hold z_j).
+        // (D + ωL) z = ω(2 − ω) D y, i = 0..n−1, with the scaling folded in: z_i = ω(2 − ω) y_i − ω s_i / d_i
+        // (z[i] still holds y_i when row i is reached; entries j < i already hold z_j).
         for (int i = 0; i < n; i++)
         {
             double s = 0;
             int stop = diagonalIndex[i];
             for (int p = rowPointers[i]; p < stop; p++) s += values[p] * z[columns[p]];
-            z[i] = (z[i] - omega * s) / d[i];
+            z[i] = factor * z[i] - s * omegaInverse[i];
         }
     }
 }
