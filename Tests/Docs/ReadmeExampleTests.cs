@@ -1,7 +1,9 @@
 using NUnit.Framework;
 using Solvers.Krylov;
 using Solvers.Operators;
+using Solvers.Pde;
 using Solvers.Preconditioners;
+using Solvers.Relaxation;
 
 namespace Solvers.Tests.Docs;
 
@@ -24,5 +26,27 @@ public class ReadmeExampleTests
         double res = Math.Sqrt(ax.Zip(b, (p, q) => (q - p) * (q - p)).Sum());
         Assert.That(res, Is.EqualTo(result.TrueResidualNorm).Within(1e-12 * Math.Sqrt(a.Rows)));
         Assert.That(res, Is.LessThanOrEqualTo(10 * 1e-10 * Math.Sqrt(a.Rows)));
+    }
+
+    [Test]
+    public void SequenceExample_LearnsOmegaAndEverySolveConverges()
+    {
+        var policy = new ChebCb(new ChebCbOptions { Seed = 1 });
+        var solver = new BanditSor(policy, RelaxationMethod.SsorPcg,
+            new SolverOptions { RelativeTolerance = 1e-8, MaxIterations = 10_000 });
+        var u = new double[100];
+        foreach (var inst in SorSequences.ShiftedLaplacianSequence(ShiftDistribution.High, 40, seed: 7))
+        {
+            Array.Clear(u);
+            var step = solver.Solve(inst.A, inst.B, u, context: inst.Shift);
+            // Tolerance: every instance converges to rtol 1e-8 (true residual within the S2 slack ×10 of rtol·‖b‖).
+            Assert.That(step.Inner.Converged, Is.True, $"instance {inst.Index}: {step.Inner.Reason}");
+            Assert.That(step.Omega, Is.InRange(1.0, 1.95));
+            Assert.That(step.Inner.TrueResidualNorm, Is.LessThanOrEqualTo(10 * 1e-8 * VectorMath.Norm2(inst.B)));
+        }
+
+        var stats = solver.Statistics;
+        Assert.That(stats.Rounds, Is.EqualTo(40));
+        Assert.That(stats.Pulls.Sum(), Is.EqualTo(40));
     }
 }
