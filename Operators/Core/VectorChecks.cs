@@ -32,4 +32,30 @@ public static class VectorChecks
         if (actual != expected)
             throw new ArgumentException($"{paramName} has length {actual}, but {what} needs {expected}.", paramName);
     }
+
+    /// <summary>
+    /// The entry checks of a square solve (REL §10.4 items 1–2): A square, b and x of length n, b and x not overlapping,
+    /// b and x0 finite. Throws <see cref="ArgumentException"/> naming the argument and both sizes or the first bad index.
+    /// </summary>
+    /// <param name="method">The method's name for messages, e.g. "Conjugate gradients".</param>
+    /// <param name="a">The operator.</param>
+    /// <param name="b">The right-hand side.</param>
+    /// <param name="x">The initial guess (the output buffer).</param>
+    /// <returns>n.</returns>
+    public static int RequireSquareSystem(string method, ILinearOperator a, ReadOnlySpan<double> b, ReadOnlySpan<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Rows != a.Columns)
+            throw new ArgumentException($"{method} needs a square operator, but A is {a.Rows}×{a.Columns}.", nameof(a));
+        int n = a.Rows;
+        if (b.Length != n)
+            throw new ArgumentException($"b has length {b.Length}, but A is {n}×{n}.", nameof(b));
+        if (x.Length != n)
+            throw new ArgumentException($"x has length {x.Length}, but A is {n}×{n}.", nameof(x));
+        if (b.Overlaps(x))
+            throw new ArgumentException("b and x must not share memory: x is overwritten with the solution.", nameof(x));
+        RequireFinite(b, nameof(b));
+        RequireFinite(x, "x0");
+        return n;
+    }
 }

@@ -106,17 +106,7 @@ public sealed partial class ConjugateGradient : IIterativeSolver
         options ??= SolverOptions.Default;
 
         // REL §10.4 (1) dimensions, (2) finiteness, (5) options.
-        if (a.Rows != a.Columns)
-            throw new ArgumentException($"Conjugate gradients needs a square operator, but A is {a.Rows}×{a.Columns}.", nameof(a));
-        int n = a.Rows;
-        if (b.Length != n)
-            throw new ArgumentException($"b has length {b.Length}, but A is {n}×{n}.", nameof(b));
-        if (x.Length != n)
-            throw new ArgumentException($"x has length {x.Length}, but A is {n}×{n}.", nameof(x));
-        if (b.Overlaps(x))
-            throw new ArgumentException("b and x must not share memory: x is overwritten with the solution.", nameof(x));
-        VectorChecks.RequireFinite(b, nameof(b));
-        VectorChecks.RequireFinite(x, "x0");
+        int n = VectorChecks.RequireSquareSystem("Conjugate gradients", a, b, x);
         options.Validate();
         var ws = GetWorkspace(n);
 

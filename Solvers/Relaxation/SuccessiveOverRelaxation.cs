@@ -139,21 +139,11 @@ public sealed partial class SuccessiveOverRelaxation : IIterativeSolver
         ArgumentNullException.ThrowIfNull(a);
         options ??= SolverOptions.Default;
 
-        if (a.Rows != a.Columns)
-            throw new ArgumentException($"SOR needs a square operator, but A is {a.Rows}×{a.Columns}.", nameof(a));
-        int n = a.Rows;
-        if (b.Length != n)
-            throw new ArgumentException($"b has length {b.Length}, but A is {n}×{n}.", nameof(b));
-        if (x.Length != n)
-            throw new ArgumentException($"x has length {x.Length}, but A is {n}×{n}.", nameof(x));
-        if (b.Overlaps(x))
-            throw new ArgumentException("b and x must not share memory: x is overwritten with the solution.", nameof(x));
+        int n = VectorChecks.RequireSquareSystem("SOR", a, b, x);
         if (preconditioner is not null and not IdentityPreconditioner)
             throw new ArgumentException(
                 $"SOR takes no preconditioner, but {preconditioner.GetType().Name} was given; pass null " +
                 "(for SSOR-preconditioned CG use ConjugateGradient with SsorPreconditioner).", nameof(preconditioner));
-        VectorChecks.RequireFinite(b, nameof(b));
-        VectorChecks.RequireFinite(x, "x0");
         options.Validate();
 
         var csr = Prepare(a);
