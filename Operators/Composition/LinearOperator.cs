@@ -20,10 +20,15 @@ public static class LinearOperator
     public static ProductOperator Product(ILinearOperator a, ILinearOperator b) => new(a, b);
 
     /// <summary>αA.</summary>
-    public static ScaledOperator Scaled(double alpha, ILinearOperator a) => new(alpha, a);
+    public static AffineOperator Scaled(double alpha, ILinearOperator a) => new(a, alpha, 0);
 
     /// <summary>A + σI (square A).</summary>
-    public static ShiftedOperator Shifted(ILinearOperator a, double sigma) => new(a, sigma);
+    public static AffineOperator Shifted(ILinearOperator a, double sigma)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Rows != a.Columns) throw new ArgumentException($"A + σI needs a square A, but A is {a.Rows}×{a.Columns}.", nameof(a));
+        return new(a, 1, sigma);
+    }
 
     /// <summary>Aᵀ; A must be able to apply its adjoint (see <see cref="CanApplyAdjoint"/>) or be symmetric.</summary>
     public static AdjointOperator Adjoint(ILinearOperator a) => new(a);
