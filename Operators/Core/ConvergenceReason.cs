@@ -11,6 +11,8 @@ public enum ConvergenceReason
     ConvergedAbsoluteTolerance = 2,
     /// <summary>b = 0: x = 0 after no iterations.</summary>
     ConvergedZeroRightHandSide = 3,
+    /// <summary>A fixed-budget method (an optimiser such as GP-HM's Adam) completed all of its requested steps.</summary>
+    CompletedIterationBudget = 4,
     /// <summary>The iteration cap was reached.</summary>
     DivergedMaxIterations = -1,
     /// <summary>‖r_k‖ ≥ DivergenceTolerance·‖r₀‖.</summary>
@@ -44,6 +46,7 @@ public static class ConvergenceReasonExtensions
         ConvergenceReason.ConvergedRelativeTolerance => "converged: relative tolerance reached",
         ConvergenceReason.ConvergedAbsoluteTolerance => "converged: absolute tolerance reached",
         ConvergenceReason.ConvergedZeroRightHandSide => "converged: the right-hand side is zero, x = 0",
+        ConvergenceReason.CompletedIterationBudget => "completed: the requested number of steps was taken",
         ConvergenceReason.DivergedMaxIterations => "not converged: iteration limit reached",
         ConvergenceReason.DivergedTolerance => "diverged: residual grew past the divergence tolerance",
         ConvergenceReason.DivergedBreakdown => "breakdown: a division by zero in the method",

@@ -136,6 +136,9 @@ internal class ReferenceDenseBackend(string name = "reference") : IDenseBackend
         }
     }
 
+    /// <inheritdoc/>
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+
     public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb)
     {
         var tr = triangle == Triangle.Lower ? Transpose.No : Transpose.Yes;

@@ -81,6 +81,13 @@ public interface IDenseBackend
     /// <summary>Solves A·X = B with a Cholesky factor from <see cref="CholeskyFactor"/>; B (n×nrhs) is overwritten by X.</summary>
     void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb);
 
+    /// <summary>
+    /// Overwrites the Cholesky factor from <see cref="CholeskyFactor"/> (given triangle of the n×n array) with that triangle
+    /// of A⁻¹ (LAPACK potri); the other triangle is untouched. Symmetrise afterwards if both triangles are needed.
+    /// </summary>
+    /// <exception cref="SingularMatrixException">The factor has an exact zero on its diagonal.</exception>
+    void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda);
+
     /// <summary>LU with partial pivoting, P·A = L·U, of the m×n A in place; <paramref name="pivots"/> (length min(m, n)) holds 0-based row interchanges.</summary>
     /// <exception cref="SingularMatrixException">U has an exact zero on its diagonal (the factorization is complete, but unusable for solves).</exception>
     void LuFactor(int m, int n, Span<double> a, int lda, Span<int> pivots);

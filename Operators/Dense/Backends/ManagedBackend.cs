@@ -223,6 +223,9 @@ public sealed class ManagedBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+
+    /// <inheritdoc/>
     public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb)
     {
         DenseChecks.CheckCholeskySolve(triangle, n, nrhs, factor.Length, lda, b.Length, ldb);

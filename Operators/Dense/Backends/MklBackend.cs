@@ -309,7 +309,11 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+
+    /// <inheritdoc/>
     /// <exception cref="SingularMatrixException">The factor has an exact zero on its diagonal (B is untouched).</exception>
+
     public unsafe void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b,
         int ldb)
     {
