@@ -27,4 +27,14 @@ public sealed class GpHmSolver
     /// <exception cref="ArgumentException">Misuse: invalid options (e.g. negative jitter, Steps not set).</exception>
     public GpHmResult Solve(TensorGridPde problem, GpHmOptions options, SolverHooks hooks = default) =>
         throw new NotImplementedException();
+
+    /// <summary>The extra GP's options (spec §2.10): a single Matérn-5/2 component without cosine, the rest as the main GP's.</summary>
+    public static GpHmOptions ExtraGpOptions(GpHmOptions main) => throw new NotImplementedException();
+
+    /// <summary>The fixed fields the frozen main GP contributes to the extra GP's loss: its grid values and its linear derivative term.</summary>
+    public static GpHmOffset ExtraGpOffset(GpHmObjective main, ReadOnlySpan<double> mainParameters) => throw new NotImplementedException();
+
+    /// <summary>The extra GP's start (spec §2.10): U' = 0, a = 0, b = 0 (w = ℓ = 1), log τ1' = the main GP's log τ1, log τ2' = 0.</summary>
+    public static void InitializeExtraGp(GpHmObjective extra, double mainLogTau1, Span<double> parameters) =>
+        throw new NotImplementedException();
 }
