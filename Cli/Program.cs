@@ -25,6 +25,7 @@ public static class Program
             GenerateCommand.Create(),
             ConvertCommand.Create(),
             BenchCommand.Create(),
+            PdeCommand.Create(),
             ValidateCommand.Create(),
         };
         return root;
