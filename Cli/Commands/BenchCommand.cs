@@ -14,15 +14,16 @@ namespace Solvers.Cli.Commands;
 
 /// <summary>
 /// <c>solvers bench cg</c>: CG iterations, time per iteration and effective bandwidth, stencil vs CSR;
-/// <c>solvers bench dense</c>: GFLOP/s of the dense backends against numpy and managed (<see cref="DenseBench"/>).
+/// <c>solvers bench dense</c>: GFLOP/s of the dense backends against numpy and managed (<see cref="DenseBench"/>);
+/// <c>solvers bench gp</c>: the GP-HM accuracy rows and per-backend step times (<see cref="GpBench"/>).
 /// </summary>
 public static class BenchCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR) or dense (dense backends vs numpy and managed)." };
-        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat");
+        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR), dense (dense backends vs numpy and managed), sor-bandit, heat, or gp (GP-HM accuracy and step times)." };
+        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat", "gp");
         var problems = new Option<string>("--problems") { Description = "cg: comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
         var repeats = new Option<int?>("--repeats") { Description = "Runs per configuration; the fastest is reported (default 2 for cg, 3 for dense)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
@@ -37,9 +38,15 @@ public static class BenchCommand
         var trials = new Option<int>("--trials") { Description = "sor-bandit: trials per distribution.", DefaultValueFactory = _ => 4 };
         var nx = new Option<int>("--nx") { Description = "heat: grid intervals per axis.", DefaultValueFactory = _ => 50 };
         var budget = new Option<double>("--time-budget") { Description = "heat: stop stepping after this many seconds and report the T reached.", DefaultValueFactory = _ => 540 };
+        var stepsScale = new Option<double>("--steps-scale") { Description = "gp: multiply every step count (e.g. 0.01 for a plumbing run; rows are then not judged).", DefaultValueFactory = _ => 1 };
+        var longRuns = new Option<bool>("--long") { Description = "gp: also case 9 for 6000 steps and case 1 for 20 000 steps." };
+        var paper = new Option<bool>("--paper") { Description = "gp: also case 1 for 100 000 steps (the reference's count)." };
+        var noTiming = new Option<bool>("--no-timing") { Description = "gp: skip the per-backend timing table." };
+        var timingOnly = new Option<bool>("--timing-only") { Description = "gp: only the per-backend timing table." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
             what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds, count, trials, nx, budget,
+            stepsScale, longRuns, paper, noTiming, timingOnly,
         };
         cmd.SetAction(r =>
         {
@@ -49,6 +56,13 @@ public static class BenchCommand
                 {
                     var o = new SorBanditBenchOptions(r.GetValue(count) ?? 5000, r.GetValue(trials), r.GetValue(nx), r.GetValue(markdown), r.GetValue(budget));
                     return r.GetValue(what) == "heat" ? SorBanditBench.RunHeat(o) : SorBanditBench.RunSor(o);
+                }
+
+                if (r.GetValue(what) == "gp")
+                {
+                    var names = r.GetValue(backends)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    return GpBench.Run(new GpBenchOptions(r.GetValue(stepsScale), r.GetValue(longRuns), r.GetValue(paper), !r.GetValue(timingOnly),
+                        !r.GetValue(noTiming), names, r.GetValue(markdown)));
                 }
 
                 if (r.GetValue(what) == "dense")
