@@ -65,9 +65,10 @@ public sealed partial class GpHmSolver
         int interval = Math.Max(1, steps / options.Checkpoints);
         int changePoint = options.ExtraGp is { } extraOptions ? (int)Math.Floor(steps * extraOptions.ChangePointFraction) : -1;
 
-        if (logger is not null)
+        if (logger is not null && logger.IsEnabled(LogLevel.Information))
         {
-            LogStart(logger, problem.Name, problem.Kind, string.Join("×", problem.Points), options.Kernel, options.Components, steps, backend.Name);
+            string grid = string.Join("×", problem.Points);
+            LogStart(logger, problem.Name, problem.Kind, grid, options.Kernel, options.Components, steps, backend.Name);
         }
 
         var checkpoints = new List<GpHmCheckpoint>();
@@ -174,9 +175,10 @@ public sealed partial class GpHmSolver
                         if (!(error >= runningMin)) runningMin = error;
                     }
                     checkpoints.Add(new GpHmCheckpoint(k, now, error, runningMin, clock.Elapsed));
-                    if (logger is not null)
+                    if (logger is not null && logger.IsEnabled(LogLevel.Information))
                     {
-                        LogCheckpoint(logger, k, now.Total, error, runningMin, DescribeTop(objective, p, 5));
+                        string top = DescribeTop(objective, p, 5);
+                        LogCheckpoint(logger, k, now.Total, error, runningMin, top);
                     }
                 }
             }
