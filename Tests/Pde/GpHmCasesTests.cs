@@ -150,4 +150,20 @@ public class GpHmCasesTests
         Assert.Throws<ArgumentException>(() => GpHmCases.Get("1").CreateProblem([20, 30]));
         Assert.Throws<ArgumentException>(() => GpHmCases.Get("1").CreateProblem([2]));
     }
+
+    // The README's GP-HM example, verbatim apart from the step count (20 instead of 10 000) and the output lines.
+    // Tolerance: after 20 steps the test error has fallen below its step-0 value 0.9872 (spec §4.4) and stays below 1.
+    [Test]
+    public void ReadmeExample_Runs()
+    {
+        var c = GpHmCases.Get("poisson1d-sin100");                          // u = sin(100x) on [0, 2π], 400 points
+        var result = new GpHmSolver().Solve(c.CreateProblem(), c.CreateOptions(steps: 20));
+        var top = result.Kernels[0].ByWeight().Take(3).ToList();
+        double u = result.Interpolant.Evaluate([1.0]);                      // ũ anywhere, derivatives too
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.CompletedIterationBudget));
+        Assert.That(result.FinalTestError, Is.LessThan(0.9872));
+        Assert.That(result.MinTestError, Is.LessThan(1));
+        Assert.That(top, Has.Count.EqualTo(3));
+        Assert.That(double.IsFinite(u), Is.True);
+    }
 }
