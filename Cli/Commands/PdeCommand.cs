@@ -157,7 +157,7 @@ public static class PdeCommand
     {
         bool interactive = err.Profile.Capabilities.Interactive && !Console.IsErrorRedirected;
         string Line(IterationInfo info) => string.Create(CultureInfo.InvariantCulture,
-            $"{label}  step {info.Iteration}/{options.Steps}  loss {capture.Loss:0.0000e+00}  RMS residual {info.ResidualNorm:0.000e+00}");
+            $"{label}  step {info.Iteration}/{options.Steps}  loss {(double.IsNaN(capture.Loss) ? "…" : capture.Loss.ToString("0.0000e+00", CultureInfo.InvariantCulture))}  RMS residual {info.ResidualNorm:0.000e+00}");
         if (!interactive)
         {
             // Plain progress lines (about ten per run) for logs and pipes.

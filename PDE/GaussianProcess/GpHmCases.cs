@@ -128,17 +128,16 @@ public static class GpHmCases
         static double U3xx(double x) => -10036 * Math.Sin(6 * x) * Math.Cos(100 * x) - 1200 * Math.Cos(6 * x) * Math.Sin(100 * x);
         static double P(double s) => Math.Sin(s) + 0.1 * Math.Sin(20 * s) + Math.Cos(100 * s);
         static double Pxx(double s) => -Math.Sin(s) - 40 * Math.Sin(20 * s) - 1e4 * Math.Cos(100 * s);
-        const string ExtraNote = "; 1e6 steps with the extra GP";
         return
         [
             Case1D("1", "poisson1d-sin100", "1-D Poisson u_xx = f, u = sin(100x) on [0, 2π]", PdeKind.Poisson, TwoPi, 400, 20, 100_000, null,
                 U1, U1xx, [f100]),
-            Case1D("2", "poisson1d-multiscale", "1-D Poisson, u = sin(x) + 0.1 sin(20x) + 0.05 sin(100x) on [0, 1]" + ExtraNote, PdeKind.Poisson,
+            Case1D("2", "poisson1d-multiscale", "1-D Poisson, u = sin(x) + 0.1 sin(20x) + 0.05 sin(100x) on [0, 1]", PdeKind.Poisson,
                 1, 900, 30, 1_000_000, 0.5,
                 x => Math.Sin(x) + 0.1 * Math.Sin(20 * x) + 0.05 * Math.Sin(100 * x),
                 x => -Math.Sin(x) - 40 * Math.Sin(20 * x) - 500 * Math.Sin(100 * x), [],
                 "code variant (0.05·sin(100x)), the reference-compatible one"),
-            Case1D("2-cos", "poisson1d-multiscale-cos", "1-D Poisson, u = sin(x) + 0.1 sin(20x) + 0.05 cos(100x) on [0, 1]" + ExtraNote, PdeKind.Poisson,
+            Case1D("2-cos", "poisson1d-multiscale-cos", "1-D Poisson, u = sin(x) + 0.1 sin(20x) + 0.05 cos(100x) on [0, 1]", PdeKind.Poisson,
                 1, 900, 30, 1_000_000, 0.5,
                 x => Math.Sin(x) + 0.1 * Math.Sin(20 * x) + 0.05 * Math.Cos(100 * x),
                 x => -Math.Sin(x) - 40 * Math.Sin(20 * x) - 500 * Math.Cos(100 * x), [],
@@ -147,7 +146,7 @@ public static class GpHmCases
                 U3, U3xx, f3),
             Case1D("4", "poisson1d-xsin200", "1-D Poisson, u = x sin(200x) on [0, 2π]", PdeKind.Poisson, TwoPi, 900, 50, 100_000, null,
                 x => x * Math.Sin(200 * x), x => 400 * Math.Cos(200 * x) - 4e4 * x * Math.Sin(200 * x), []),
-            Case1D("5", "poisson1d-sin500", "1-D Poisson, u = sin(500x) − 2(x − 0.5)² on [0, 1]" + ExtraNote, PdeKind.Poisson, 1, 400, 100,
+            Case1D("5", "poisson1d-sin500", "1-D Poisson, u = sin(500x) − 2(x − 0.5)² on [0, 1]", PdeKind.Poisson, 1, 400, 100,
                 1_000_000, 0.01,
                 x => Math.Sin(500 * x) - 2 * (x - 0.5) * (x - 0.5), x => -2.5e5 * Math.Sin(500 * x) - 4, []),
             Case1D("6", "allencahn1d-sin100", "1-D Allen–Cahn u_xx + u(u² − 1) = f, u = sin(100x) on [0, 2π]", PdeKind.AllenCahn, TwoPi, 400, 20,
@@ -179,6 +178,6 @@ public static class GpHmCases
     {
         ArgumentNullException.ThrowIfNull(c);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{c.Number} {c.Name}: {c.Description}; grid {string.Join("×", c.Points)}, freq_scale {c.FrequencyScale}, {c.ReferenceSteps} steps");
+            $"{c.Number} {c.Name}: {c.Description}; grid {string.Join("×", c.Points)}, freq_scale {c.FrequencyScale}, reference {c.ReferenceSteps} steps{(c.ExtraGpChangePoint is { } e ? $" with the extra GP from {e}·S" : "")}");
     }
 }
