@@ -157,7 +157,7 @@ public static class PdeCommand
     {
         bool interactive = err.Profile.Capabilities.Interactive && !Console.IsErrorRedirected;
         string Line(IterationInfo info) => string.Create(CultureInfo.InvariantCulture,
-            $"{label}  step {info.Iteration}/{options.Steps}  loss {(double.IsNaN(capture.Loss) ? "…" : capture.Loss.ToString("0.0000e+00", CultureInfo.InvariantCulture))}  RMS residual {info.ResidualNorm:0.000e+00}");
+            $"{label}  step {info.Iteration}/{options.Steps}  loss {(double.IsNaN(capture.Loss) ? "…" : capture.Loss.ToString("0.0000e+00", CultureInfo.InvariantCulture) + (capture.Step >= 0 ? " @" + capture.Step.ToString(CultureInfo.InvariantCulture) : ""))}  RMS residual {info.ResidualNorm:0.000e+00}");
         if (!interactive)
         {
             // Plain progress lines (about ten per run) for logs and pipes.
@@ -242,6 +242,9 @@ public static class PdeCommand
     {
         public double Loss { get; private set; } = double.NaN;
 
+        /// <summary>The step of <see cref="Loss"/> (−1 when the message named none).</summary>
+        public int Step { get; private set; } = -1;
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information || inner.IsEnabled(logLevel);
@@ -250,14 +253,25 @@ public static class PdeCommand
         {
             if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
+                double loss = double.NaN;
+                int step = -1;
                 foreach (var (key, value) in fields)
                 {
                     if (value is double d && (key.Equals("loss", StringComparison.OrdinalIgnoreCase) || key.Equals("j", StringComparison.OrdinalIgnoreCase)
                         || key.Equals("total", StringComparison.OrdinalIgnoreCase) || key.Equals("objective", StringComparison.OrdinalIgnoreCase)))
                     {
-                        Loss = d;
-                        break;
+                        loss = d;
                     }
+                    else if (value is int k && key.Equals("step", StringComparison.OrdinalIgnoreCase))
+                    {
+                        step = k;
+                    }
+                }
+
+                if (!double.IsNaN(loss))
+                {
+                    Loss = loss;
+                    Step = step;
                 }
             }
 
