@@ -94,4 +94,21 @@ public class PdeGpCliTests
         Assert.That(o.All, Does.Not.Contain("   at "), "no stack trace");
         Assert.That(Directory.Exists(Path.Combine(_dir, "bad")), Is.False, "nothing written on bad input");
     }
+
+    // Plumbing of `bench gp` with step counts scaled down 1000× (rows not judged) and only the managed backend timed.
+    [Test]
+    public void BenchGp_ScaledSmokeRun_WritesTheReport()
+    {
+        string md = Path.Combine(_dir, "gp.md");
+        var o = CliRunner.Run("bench", "gp", "--steps-scale", "0.001", "--backends", "managed", "--markdown", md);
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.All);
+        string report = File.ReadAllText(md);
+        Assert.That(report, Does.Contain("Command: `solvers bench gp --steps-scale 0.001"));
+        Assert.That(report, Does.Contain("| case 1, 10 000 steps | 10 | CompletedIterationBudget |"));
+        Assert.That(report, Does.Contain("case 9 (code variant), 200×200, 1500 steps"));
+        Assert.That(report, Does.Contain("not judged"));
+        Assert.That(report, Does.Contain("| 1 poisson1d-sin100 | 400 | 6 | managed |"));
+        Assert.That(report, Does.Contain("| 9 poisson2d-sin6cos20 | 200×200 | 6 | managed |"));
+        Assert.That(report, Does.Not.Contain("FAIL"));
+    }
 }
