@@ -114,6 +114,11 @@ public sealed class DenseBadInputTests(string backendName) : DenseBackendFixture
             yield return Case("CholeskySolve b short", "b", [s5], be => be.CholeskySolve(U, 3, 2, f, 3, s5, 3));
             yield return Case("CholeskySolve ldb < n", "ldb", [b], be => be.CholeskySolve(U, 3, 2, f, 3, b, 2));
             yield return Case("CholeskySolve nrhs < 0", "nrhs", [b], be => be.CholeskySolve(U, 3, -1, f, 3, b, 3));
+            yield return Case("CholeskyInverse factor short", "factor", [s8], be => be.CholeskyInverse(L, 3, s8, 3));
+            yield return Case("CholeskyInverse lda < n", "lda", [f], be => be.CholeskyInverse(U, 3, f, 2));
+            yield return Case("CholeskyInverse lda = 0 for n = 0", "lda", [f], be => be.CholeskyInverse(L, 0, [], 0));
+            yield return Case("CholeskyInverse n < 0", "n", [f], be => be.CholeskyInverse(L, -3, f, 3));
+            yield return Case("CholeskyInverse triangle not a Triangle", "triangle", [f], be => be.CholeskyInverse((Triangle)2, 3, f, 3));
         }
 
         // LU: A 4×3 (12), pivots 3; solve n = 3 (9), B 3×2 (6).
@@ -307,6 +312,31 @@ public sealed class DenseBadInputTests(string backendName) : DenseBackendFixture
         var b = CM.Random(2, 1, 46);
         var e = Assert.Throws<SingularMatrixException>(() => Backend.CholeskySolve(L, 2, 1, f.Data, f.Ld, b.Data, b.Ld));
         Assert.That(e!.Pivot, Is.EqualTo(1));
+    }
+
+    [TestCase(L, 1)]
+    [TestCase(U, 1)]
+    [TestCase(L, 0)]
+    [TestCase(U, 2)]
+    public void CholeskyInverse_ZeroDiagonal_IsSingular_BeforeTouchingTheFactor(Triangle tri, int zero)
+    {
+        var f = new CM(3, 3, 1);
+        for (int j = 0; j < 3; j++)
+            for (int i = 0; i < 3; i++)
+                f[i, j] = i == j ? (i == zero ? 0 : 2) : ((tri == L ? i > j : i < j) ? 0.5 : double.NaN);
+        var before = (double[])f.Data.Clone();
+        var e = Assert.Throws<SingularMatrixException>(() => Backend.CholeskyInverse(tri, 3, f.Data, f.Ld));
+        Assert.That(e!.Pivot, Is.EqualTo(zero));
+        Assert.That(f.Data, Is.EqualTo(before).AsCollection, "the factor is untouched");
+    }
+
+    [Test]
+    public void CholeskyInverse_OrderZero_DoesNothing()
+    {
+        double[] one = [3.5];
+        Assert.DoesNotThrow(() => Backend.CholeskyInverse(L, 0, [], 1));
+        Assert.DoesNotThrow(() => Backend.CholeskyInverse(U, 0, one, 1));
+        Assert.That(one[0], Is.EqualTo(3.5));
     }
 
     [Test]

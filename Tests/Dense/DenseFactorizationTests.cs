@@ -84,6 +84,57 @@ public sealed class DenseFactorizationTests(string backendName) : DenseBackendFi
         Ref.AssertSameAsManaged(b, bm, "Cholesky solve");
     }
 
+    private static IEnumerable<TestCaseData> CholeskyInverseCases()
+    {
+        int pad = 0;
+        foreach (Triangle tri in new[] { Triangle.Lower, Triangle.Upper })
+            foreach (int n in new[] { 1, 2, 7, 50, 200 })
+                yield return new TestCaseData(tri, n, pad++ % 3);
+    }
+
+    /// <summary>A NaN with a payload unique to (i, j), so that an entry read into the result or rewritten is seen bit for bit.</summary>
+    private static double TaggedNaN(int i, int j) => BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000L | (((long)i << 20) + j + 1));
+
+    [TestCaseSource(nameof(CholeskyInverseCases))]
+    public void CholeskyInverse(Triangle tri, int n, int pad)
+    {
+        bool lower = tri == Triangle.Lower;
+        bool Stored(int i, int j) => lower ? i >= j : i <= j;
+        var a0 = Ref.RandomSpd(n, 17 + n);
+        var f = Ref.Triangle(a0, lower, pad);
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                if (!Stored(i, j)) f[i, j] = TaggedNaN(i, j);
+        Backend.CholeskyFactor(tri, n, f.Data, f.Ld);
+        var fm = f.Clone();
+        var fr = f.Clone();
+        Backend.CholeskyInverse(tri, n, f.Data, f.Ld);
+        Managed.CholeskyInverse(tri, n, fm.Data, fm.Ld);
+        new ReferenceDenseBackend().CholeskyInverse(tri, n, fr.Data, fr.Ld);
+
+        var inv = new double[n, n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+            {
+                if (Stored(i, j))
+                {
+                    inv[i, j] = inv[j, i] = f[i, j];
+                }
+                else if (BitConverter.DoubleToInt64Bits(f[i, j]) != BitConverter.DoubleToInt64Bits(TaggedNaN(i, j)))
+                {
+                    Assert.Fail($"the other triangle ({i}, {j}) was written ({f[i, j]:G17})");
+                }
+            }
+
+        // cond(A) < 5 and ‖A‖ < 5 or so: A⁻¹·A − I is a few n·ε.
+        Ref.AssertClose(Ref.Mul(inv, a0), Ref.Identity(n), 1e-10, "A⁻¹·A − I", 1);
+        Ref.AssertClose(Ref.Mul(a0, inv), Ref.Identity(n), 1e-10, "A·A⁻¹ − I", 1);
+        for (int i = 0; i < n; i++) Assert.That(inv[i, i], Is.GreaterThan(0), "positive diagonal of A⁻¹");
+        Ref.AssertClose(TriangleOf(f, lower), TriangleOf(fm, lower), Ref.Tol, "A⁻¹ against managed");
+        Ref.AssertClose(TriangleOf(f, lower), TriangleOf(fr, lower), Ref.Tol, "A⁻¹ against the plain reference");
+        f.AssertPaddingUntouched("CholeskyInverse");
+    }
+
     private static readonly (int M, int N)[] Shapes =
         [(0, 0), (1, 1), (1, 4), (4, 1), (3, 0), (0, 3), (5, 5), (9, 4), (4, 9), (60, 60), (200, 200), (200, 120), (120, 200)];
 

@@ -136,8 +136,33 @@ internal class ReferenceDenseBackend(string name = "reference") : IDenseBackend
         }
     }
 
-    /// <inheritdoc/>
-    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda)
+    {
+        // A = M·Mᵀ with M = L (lower) or Uᵀ (upper), so A⁻¹ = M⁻ᵀ·M⁻¹ = Xᵀ·X with X = M⁻¹ (lower triangular).
+        int Idx(int i, int j) => triangle == Triangle.Lower ? i + j * lda : j + i * lda;
+        for (int i = 0; i < n; i++)
+            if (factor[Idx(i, i)] == 0) throw new SingularMatrixException(i, "the Cholesky factor");
+        var x = new double[n * n];
+        for (int c = 0; c < n; c++)
+        {
+            // Column c of X: forward substitution M·x = e_c.
+            for (int i = c; i < n; i++)
+            {
+                double s = i == c ? 1 : 0;
+                for (int p = c; p < i; p++) s -= factor[Idx(i, p)] * x[p + c * n];
+                x[i + c * n] = s / factor[Idx(i, i)];
+            }
+        }
+
+        for (int j = 0; j < n; j++)
+            for (int i = j; i < n; i++)
+            {
+                // (Xᵀ·X)(i, j), i ≥ j: X(k, i)·X(k, j) is non-zero only for k ≥ i.
+                double s = 0;
+                for (int k = i; k < n; k++) s += x[k + i * n] * x[k + j * n];
+                factor[Idx(i, j)] = s;
+            }
+    }
 
     public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb)
     {

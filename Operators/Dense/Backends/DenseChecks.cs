@@ -171,6 +171,14 @@ internal static class DenseChecks
         CheckMatrix("b", n, nrhs, ldb, bLength);
     }
 
+    /// <summary>The checks of <see cref="IDenseBackend.CholeskyInverse"/>.</summary>
+    public static void CheckCholeskyInverse(Triangle triangle, int n, int factorLength, int lda)
+    {
+        CheckEnum("triangle", triangle);
+        CheckDimension("n", n);
+        CheckMatrix("factor", n, n, lda, factorLength, "lda");
+    }
+
     /// <summary>The checks of <see cref="IDenseBackend.LuFactor"/>.</summary>
     public static void CheckLuFactor(int m, int n, int aLength, int lda, int pivotsLength)
     {

@@ -223,7 +223,132 @@ public sealed class ManagedBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
-    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+    /// <remarks>LAPACK dpotri unblocked: dtrti2 (the factor's inverse in place) then dlauu2 (U⁻¹·U⁻ᵀ or L⁻ᵀ·L⁻¹).</remarks>
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda)
+    {
+        DenseChecks.CheckCholeskyInverse(triangle, n, factor.Length, lda);
+        CheckDiagonal(factor, n, lda, "the Cholesky factor");
+        if (n == 0) return;
+        if (triangle == Triangle.Upper)
+        {
+            InvertUpperTriangle(n, factor, lda);
+            UpperTimesTranspose(n, factor, lda);
+        }
+        else
+        {
+            InvertLowerTriangle(n, factor, lda);
+            LowerTransposeTimes(n, factor, lda);
+        }
+    }
+
+    /// <summary>dtrti2('U', 'N'): the upper triangle U (non-zero diagonal) is overwritten by U⁻¹.</summary>
+    private static void InvertUpperTriangle(int n, Span<double> a, int lda)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double inv = 1.0 / a[j + j * lda];
+            a[j + j * lda] = inv;
+            double ajj = -inv;
+            // Column j above the diagonal: x ← T·x (dtrmv upper, T = the already inverted leading j×j block), then x ← ajj·x.
+            Span<double> x = a.Slice(j * lda, j);
+            for (int c = 0; c < j; c++)
+            {
+                double t = x[c];
+                if (t == 0) continue;
+                ReadOnlySpan<double> tc = a.Slice(c * lda, c);
+                for (int i = 0; i < c; i++) x[i] += t * tc[i];
+                x[c] = t * a[c + c * lda];
+            }
+
+            for (int i = 0; i < j; i++) x[i] *= ajj;
+        }
+    }
+
+    /// <summary>dtrti2('L', 'N'): the lower triangle L (non-zero diagonal) is overwritten by L⁻¹.</summary>
+    private static void InvertLowerTriangle(int n, Span<double> a, int lda)
+    {
+        for (int j = n - 1; j >= 0; j--)
+        {
+            double inv = 1.0 / a[j + j * lda];
+            a[j + j * lda] = inv;
+            double ajj = -inv;
+            int m = n - j - 1;
+            if (m == 0) continue;
+            // Column j below the diagonal: x ← T·x (dtrmv lower, T = the already inverted trailing block), then x ← ajj·x.
+            Span<double> x = a.Slice(j + 1 + j * lda, m);
+            for (int c = m - 1; c >= 0; c--)
+            {
+                double t = x[c];
+                if (t == 0) continue;
+                int col = j + 1 + c;
+                for (int i = m - 1; i > c; i--) x[i] += t * a[j + 1 + i + col * lda];
+                x[c] = t * a[col + col * lda];
+            }
+
+            for (int i = 0; i < m; i++) x[i] *= ajj;
+        }
+    }
+
+    /// <summary>dlauu2('U'): the upper triangle U is overwritten by the upper triangle of U·Uᵀ.</summary>
+    private static void UpperTimesTranspose(int n, Span<double> a, int lda)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            double aii = a[i + i * lda];
+            if (i < n - 1)
+            {
+                // a(i, i) ← U(i, i:n)·U(i, i:n) (row i, stride lda).
+                double d = 0;
+                for (int c = i; c < n; c++) d += a[i + c * lda] * a[i + c * lda];
+                a[i + i * lda] = d;
+                // A(0:i, i) ← aii·A(0:i, i) + A(0:i, i+1:n)·U(i, i+1:n)ᵀ (dgemv 'N').
+                Span<double> y = a.Slice(i * lda, i);
+                for (int r = 0; r < i; r++) y[r] *= aii;
+                for (int c = i + 1; c < n; c++)
+                {
+                    double t = a[i + c * lda];
+                    if (t == 0) continue;
+                    ReadOnlySpan<double> ac = a.Slice(c * lda, i);
+                    for (int r = 0; r < i; r++) y[r] += t * ac[r];
+                }
+            }
+            else
+            {
+                Span<double> y = a.Slice(i * lda, i + 1);
+                for (int r = 0; r <= i; r++) y[r] *= aii;
+            }
+        }
+    }
+
+    /// <summary>dlauu2('L'): the lower triangle L is overwritten by the lower triangle of Lᵀ·L.</summary>
+    private static void LowerTransposeTimes(int n, Span<double> a, int lda)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            double aii = a[i + i * lda];
+            if (i < n - 1)
+            {
+                // a(i, i) ← L(i:n, i)·L(i:n, i) (column i, contiguous).
+                ReadOnlySpan<double> li = a.Slice(i + i * lda, n - i);
+                double d = 0;
+                for (int r = 0; r < li.Length; r++) d += li[r] * li[r];
+                a[i + i * lda] = d;
+                // A(i, 0:i) ← aii·A(i, 0:i) + L(i+1:n, i)ᵀ·A(i+1:n, 0:i) (dgemv 'T', one dot product per column).
+                ReadOnlySpan<double> v = a.Slice(i + 1 + i * lda, n - i - 1);
+                for (int c = 0; c < i; c++)
+                {
+                    ReadOnlySpan<double> ac = a.Slice(i + 1 + c * lda, n - i - 1);
+                    double s = 0;
+                    for (int r = 0; r < v.Length; r++) s += ac[r] * v[r];
+                    a[i + c * lda] = aii * a[i + c * lda] + s;
+                }
+            }
+            else
+            {
+                for (int c = 0; c <= i; c++) a[i + c * lda] *= aii;
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb)

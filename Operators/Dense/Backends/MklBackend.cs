@@ -309,7 +309,29 @@ public sealed class MklBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
-    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+    public unsafe void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda)
+    {
+        DenseChecks.CheckCholeskyInverse(triangle, n, factor.Length, lda);
+        CheckNonZeroDiagonal(factor, n, lda, "the Cholesky factor");
+        if (n == 0)
+        {
+            return;
+        }
+        int info;
+        fixed (double* pa = factor)
+        {
+            info = MklNative.LAPACKE_dpotri_work(MklNative.ColMajor, UploChar(triangle), n, pa, Ld(lda));
+        }
+        if (info > 0)
+        {
+            // Unreachable after the diagonal check: dpotri's only numerical failure is an exact zero on the diagonal.
+            throw new SingularMatrixException(info - 1, "the Cholesky factor");
+        }
+        if (info < 0)
+        {
+            throw NegativeInfo("LAPACKE_dpotri_work", info, (4, "factor"));
+        }
+    }
 
     /// <inheritdoc/>
     /// <exception cref="SingularMatrixException">The factor has an exact zero on its diagonal (B is untouched).</exception>

@@ -41,7 +41,7 @@ internal static unsafe partial class MklNative
     public static readonly string[] Symbols =
     [
         "cblas_dgemm", "cblas_dgemv", "cblas_dsyrk", "cblas_dtrsm",
-        "LAPACKE_dpotrf_work", "LAPACKE_dpotrs_work", "LAPACKE_dgetrf_work", "LAPACKE_dgetrs_work", "LAPACKE_dgeqrf_work",
+        "LAPACKE_dpotrf_work", "LAPACKE_dpotrs_work", "LAPACKE_dpotri_work", "LAPACKE_dgetrf_work", "LAPACKE_dgetrs_work", "LAPACKE_dgeqrf_work",
         "LAPACKE_dormqr_work", "LAPACKE_dtrtrs_work", "LAPACKE_dgesdd", "LAPACKE_dsyevd",
         "MKL_Set_Num_Threads", "MKL_Get_Max_Threads", "MKL_Get_Version", "MKL_Get_Version_String", "MKL_Set_Interface_Layer",
     ];
@@ -74,6 +74,9 @@ internal static unsafe partial class MklNative
 
     [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotrs_work")]
     public static partial int LAPACKE_dpotrs_work(int layout, byte uplo, int n, int nrhs, double* a, int lda, double* b, int ldb);
+
+    [LibraryImport(Lib, EntryPoint = "LAPACKE_dpotri_work")]
+    public static partial int LAPACKE_dpotri_work(int layout, byte uplo, int n, double* a, int lda);
 
     [LibraryImport(Lib, EntryPoint = "LAPACKE_dgetrf_work")]
     public static partial int LAPACKE_dgetrf_work(int layout, int m, int n, double* a, int lda, int* ipiv);

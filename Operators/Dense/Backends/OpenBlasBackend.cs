@@ -239,7 +239,27 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
     }
 
     /// <inheritdoc/>
-    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => throw new NotImplementedException("potri: pending");
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda)
+    {
+        DenseChecks.CheckCholeskyInverse(triangle, n, factor.Length, lda);
+        RequireNonzeroDiagonal(factor, n, lda, "the Cholesky factor");
+        if (n == 0)
+        {
+            return;
+        }
+        byte uplo = Fortran(triangle);
+        int nn = n, la = lda, info = 0;
+        fixed (double* pa = factor)
+        {
+            OpenBlasNative.Dpotri(&uplo, &nn, pa, &la, &info, 1);
+        }
+        if (info > 0)
+        {
+            // Unreachable after the diagonal check: dpotri's only numerical failure is an exact zero on the diagonal.
+            throw new SingularMatrixException(info - 1, "the Cholesky factor");
+        }
+        ThrowIfIllegal("dpotri", info, PotriArgs);
+    }
 
     /// <inheritdoc />
 
@@ -579,6 +599,7 @@ public sealed unsafe class OpenBlasBackend : IDenseBackend
 
     // LAPACK argument names, 1-based positions as in the Fortran declarations (for info < 0).
     private static readonly string[] PotrfArgs = ["UPLO", "N", "A", "LDA"];
+    private static readonly string[] PotriArgs = ["UPLO", "N", "A", "LDA"];
     private static readonly string[] PotrsArgs = ["UPLO", "N", "NRHS", "A", "LDA", "B", "LDB"];
     private static readonly string[] GetrfArgs = ["M", "N", "A", "LDA", "IPIV"];
     private static readonly string[] GetrsArgs = ["TRANS", "N", "NRHS", "A", "LDA", "IPIV", "B", "LDB"];

@@ -30,7 +30,7 @@ internal static unsafe partial class OpenBlasNative
     internal static readonly string[] RequiredSymbols =
     [
         "cblas_dgemm", "cblas_dgemv", "cblas_dsyrk", "cblas_dtrsm",
-        "dpotrf_", "dpotrs_", "dgetrf_", "dgetrs_", "dgeqrf_", "dormqr_", "dtrtrs_", "dgesdd_", "dsyevd_",
+        "dpotrf_", "dpotrs_", "dpotri_", "dgetrf_", "dgetrs_", "dgeqrf_", "dormqr_", "dtrtrs_", "dgesdd_", "dsyevd_",
         "openblas_set_num_threads", "openblas_get_num_threads",
     ];
 
@@ -73,6 +73,10 @@ internal static unsafe partial class OpenBlasNative
     [LibraryImport(LibraryName, EntryPoint = "dpotrs_")]
     internal static partial void Dpotrs(byte* uplo, int* n, int* nrhs, double* a, int* lda, double* b, int* ldb,
         int* info, nuint uploLen);
+
+    /// <summary>DPOTRI(UPLO, N, A, LDA, INFO) + len(UPLO).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "dpotri_")]
+    internal static partial void Dpotri(byte* uplo, int* n, double* a, int* lda, int* info, nuint uploLen);
 
     /// <summary>DGETRF(M, N, A, LDA, IPIV, INFO): no character arguments, so no hidden lengths.</summary>
     [LibraryImport(LibraryName, EntryPoint = "dgetrf_")]
