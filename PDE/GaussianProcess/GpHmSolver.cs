@@ -80,6 +80,8 @@ public sealed partial class GpHmSolver
         ConvergenceReason reason = ConvergenceReason.CompletedIterationBudget;
         int failedDimension = -1;
         int taken = 0;
+        int breakdownStep = 0;
+        double breakdownValue = double.NaN;
 
         // Extra-GP stage (spec §2.10), created at the change point.
         GpHmObjective? extra = null;
@@ -130,6 +132,8 @@ public sealed partial class GpHmSolver
                 if (!double.IsFinite(loss) || !AllFinite(gbuf))
                 {
                     reason = ConvergenceReason.DivergedNaN;
+                    breakdownStep = k + 1;
+                    breakdownValue = loss;
                     if (logger is not null) LogNonFinite(logger, k, loss);
                     break;
                 }
@@ -146,6 +150,8 @@ public sealed partial class GpHmSolver
                 {
                     Array.Copy(lastFinite, p, p.Length);
                     reason = ConvergenceReason.DivergedNaN;
+                    breakdownStep = k + 1;
+                    breakdownValue = loss;
                     if (logger is not null) LogNonFinite(logger, k, loss);
                     break;
                 }
@@ -183,10 +189,21 @@ public sealed partial class GpHmSolver
                 }
             }
         }
+        catch (KernelNotPositiveDefiniteException e) when (double.IsNaN(e.Value))
+        {
+            // Finite parameters whose kernel overflowed (e.g. e^a = ∞) give a NaN pivot: that is divergence, not indefiniteness.
+            reason = ConvergenceReason.DivergedNaN;
+            failedDimension = e.Dimension;
+            breakdownStep = taken + 1;
+            breakdownValue = e.Value;
+            if (logger is not null) LogNonFinite(logger, taken, double.NaN);
+        }
         catch (KernelNotPositiveDefiniteException e)
         {
             reason = ConvergenceReason.DivergedIndefiniteOperator;
             failedDimension = e.Dimension;
+            breakdownStep = taken + 1;
+            breakdownValue = e.Value;
             if (logger is not null) LogIndefinite(logger, taken, e.Dimension, e.Pivot, e.Value);
         }
 
@@ -224,8 +241,8 @@ public sealed partial class GpHmSolver
         {
             kernels[j] = new LearnedKernel(options.Kernel, theta.AsSpan(main.KernelOffset(j), 3 * options.Components));
         }
-        var summary = new SolverResult(reason, taken, initialRms, finalRms, finalRms, clock.Elapsed,
-            reason == ConvergenceReason.DivergedIndefiniteOperator ? taken + 1 : 0);
+        // BreakdownIteration: the 1-based step (update) that failed; BreakdownValue: the non-finite loss or the failing pivot.
+        var summary = new SolverResult(reason, taken, initialRms, finalRms, finalRms, clock.Elapsed, breakdownStep, breakdownValue);
         var result = new GpHmResult(summary, values, kernels, Math.Exp(theta[main.LogTau1Index]), Math.Exp(theta[main.LogTau2Index]),
             checkpoints, interpolant, new GpHmState(theta, adam.M, adam.V, adam.T),
             extra is null ? null : new GpHmState(extraTheta!, extraAdam!.M, extraAdam.V, extraAdam.T),

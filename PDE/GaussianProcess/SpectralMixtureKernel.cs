@@ -60,6 +60,11 @@ public static class SpectralMixtureKernel
         Span<double> buffer = q <= StackLimit ? stackalloc double[3 * q] : new double[3 * q];
         Span<double> w = buffer[..q], shape = buffer.Slice(q, q), omega = buffer.Slice(2 * q, q);
         Precompute(kind, parameters, w, shape, omega);
+        if (derivative == 0)
+        {
+            ValueCrossCovariance(kind, w, shape, omega, s, t, matrix, ld);
+            return;
+        }
         for (int a = 0; a < cols; a++)
         {
             var column = matrix.Slice(a * ld, rows);
@@ -68,6 +73,39 @@ public static class SpectralMixtureKernel
             {
                 Accumulate(kind, w, shape, omega, s[i] - ta, out double v, out double f, out double sec, [], [], []);
                 column[i] = derivative switch { 0 => v, 1 => f, _ => sec };
+            }
+        }
+    }
+
+    /// <summary>
+    /// The value-only cross-covariance (prediction at checkpoints: 300·M·Q kernel terms): no lag derivatives, columns
+    /// spread over the cores when the work is large. Each entry is computed exactly as <see cref="Evaluate"/> computes k.
+    /// </summary>
+    private static unsafe void ValueCrossCovariance(SpectralKernelKind kind, ReadOnlySpan<double> w, ReadOnlySpan<double> shape,
+        ReadOnlySpan<double> omega, ReadOnlySpan<double> s, ReadOnlySpan<double> t, Span<double> matrix, int ld)
+    {
+        int rows = s.Length, cols = t.Length, q = w.Length;
+        double[] wa = w.ToArray(), sa = shape.ToArray(), oa = omega.ToArray(), sv = s.ToArray(), tv = t.ToArray();
+        fixed (double* pm = matrix)
+        {
+            nint basePtr = (nint)pm;
+            void Column(int a)
+            {
+                double* column = (double*)basePtr + (long)a * ld;
+                double ta = tv[a];
+                for (int i = 0; i < rows; i++)
+                {
+                    Accumulate(kind, wa, sa, oa, sv[i] - ta, out double v, out _, out _, [], [], []);
+                    column[i] = v;
+                }
+            }
+            if ((long)rows * cols * q < 200_000 || Environment.ProcessorCount == 1)
+            {
+                for (int a = 0; a < cols; a++) Column(a);
+            }
+            else
+            {
+                Parallel.For(0, cols, Column);
             }
         }
     }
