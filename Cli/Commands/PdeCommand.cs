@@ -210,7 +210,7 @@ public static class PdeCommand
         table.AddRow("ms/step", o.MillisecondsPerStep.ToString("F2", ci));
         table.AddRow("dense backend", Markup.Escape(backend));
         AnsiConsole.Write(table);
-        if (SpectralMixtureKernel.HasFrequencies(o.Options.Kernel) || r.Kernels.Count > 0)
+        if (r.Kernels.Count > 0)
         {
             var comps = new Table().Border(TableBorder.Rounded).AddColumns("dimension", "rank", "weight", "|μ|", "ℓ");
             for (int j = 0; j < r.Kernels.Count; j++)
@@ -469,7 +469,7 @@ internal static class GpHmPlots
                 bottom.Title("|ũ − u|");
             }
 
-            top.XLabel(o.Case.Kind == PdeKind.Advection ? "x" : "x");
+            top.XLabel("x");
             top.YLabel(o.Case.Kind == PdeKind.Advection ? "t" : "y");
             bottom.XLabel("x");
             bottom.YLabel(o.Case.Kind == PdeKind.Advection ? "t" : "y");
