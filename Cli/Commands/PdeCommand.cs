@@ -105,19 +105,18 @@ public static class PdeCommand
             var backend = ResolveBackend(a.Backend);
             string outDir = a.Output ?? Path.Combine(".", "gp-" + c.Name);
             var problem = c.CreateProblem(points);
-            // Without --log-every the solver still logs (to the capture only) so the progress line can show the loss.
             var options = c.CreateOptions(a.Steps, kind) with
             {
                 Checkpoints = a.Checkpoints,
-                LogEvery = a.LogEvery > 0 ? a.LogEvery : Math.Max(1, a.Steps / 200),
+                LogEvery = a.LogEvery,
             };
             options.Validate(problem.Dimensions);
             var verbosity = a.LogEvery > 0 && a.Verbosity == Verbosity.Normal ? Verbosity.Detailed : a.Verbosity;
             using var loggerFactory = CliLogging.Create(verbosity);
-            var capture = new LossCapture(loggerFactory.CreateLogger("solvers.gp"));
+            var logger = loggerFactory.CreateLogger("solvers.gp");
             string label = $"{c.Number} {c.Name} {string.Join("×", points)} {KernelName(kind)} {backend.Name}";
             err.MarkupLine($"[grey]GP-HM case {Markup.Escape(GpHmCases.Describe(c))}[/]");
-            var result = SolveWithProgress(err, new GpHmSolver(backend), problem, options, capture, label, ct);
+            var result = SolveWithProgress(err, new GpHmSolver(backend), problem, options, logger, label, ct);
             var output = GpHmOutput.Create(c, problem, options, result);
             Directory.CreateDirectory(outDir);
             output.WriteHdf5(Path.Combine(outDir, "solution.h5"), backend.Name);
@@ -152,21 +151,21 @@ public static class PdeCommand
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 
-    private static GpHmResult SolveWithProgress(IAnsiConsole err, GpHmSolver solver, TensorGridPde problem, GpHmOptions options, LossCapture capture,
+    private static GpHmResult SolveWithProgress(IAnsiConsole err, GpHmSolver solver, TensorGridPde problem, GpHmOptions options, ILogger logger,
         string label, CancellationToken ct)
     {
         bool interactive = err.Profile.Capabilities.Interactive && !Console.IsErrorRedirected;
-        string Line(IterationInfo info) => string.Create(CultureInfo.InvariantCulture,
-            $"{label}  step {info.Iteration}/{options.Steps}  loss {(double.IsNaN(capture.Loss) ? "…" : capture.Loss.ToString("0.0000e+00", CultureInfo.InvariantCulture) + (capture.Step >= 0 ? " @" + capture.Step.ToString(CultureInfo.InvariantCulture) : ""))}  RMS residual {info.ResidualNorm:0.000e+00}");
+        string Line(GpHmStepInfo info) => string.Create(CultureInfo.InvariantCulture,
+            $"{label}  step {info.Step + 1}/{info.Steps}  loss {info.Loss.Total:0.0000e+00}  RMS residual {info.Loss.RmsResidual:0.000e+00}{(info.ExtraGp ? "  (extra GP)" : "")}");
         if (!interactive)
         {
             // Plain progress lines (about ten per run) for logs and pipes.
             int every = Math.Max(1, options.Steps / 10);
-            var plain = new InlineProgress(info =>
+            var plain = new InlineProgress<GpHmStepInfo>(info =>
             {
-                if (info.Iteration % every == 0 || info.Iteration == options.Steps) Console.Error.WriteLine(Line(info));
+                if ((info.Step + 1) % every == 0 || info.Step + 1 == info.Steps) Console.Error.WriteLine(Line(info));
             });
-            return solver.Solve(problem, options, new SolverHooks(capture, plain, ct));
+            return solver.Solve(problem, options, new SolverHooks(logger, null, ct), plain);
         }
 
         GpHmResult? result = null;
@@ -177,18 +176,24 @@ public static class PdeCommand
             {
                 var task = ctx.AddTask(Markup.Escape(label), maxValue: options.Steps);
                 long lastTicks = 0;
-                var progress = new InlineProgress(info =>
+                var progress = new InlineProgress<GpHmStepInfo>(info =>
                 {
                     long now = Stopwatch.GetTimestamp();
                     if (now - lastTicks < Stopwatch.Frequency / 10) return;
                     lastTicks = now;
-                    task.Value = Math.Min(info.Iteration, options.Steps);
+                    task.Value = Math.Min(info.Step + 1, options.Steps);
                     task.Description = Markup.Escape(Line(info));
                 });
-                result = solver.Solve(problem, options, new SolverHooks(capture, progress, ct));
+                result = solver.Solve(problem, options, new SolverHooks(logger, null, ct), progress);
                 task.Value = options.Steps;
             });
         return result!;
+    }
+
+    /// <summary>A synchronous IProgress (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
     }
 
     private static string Sci(double v) => double.IsNaN(v) ? "—" : v.ToString("0.000e+00", CultureInfo.InvariantCulture);
@@ -228,56 +233,6 @@ public static class PdeCommand
         AnsiConsole.MarkupLine($"written to [blue]{Markup.Escape(outDir)}[/]");
     }
 
-    /// <summary>An IProgress that runs its handler synchronously on the solving thread.</summary>
-    private sealed class InlineProgress(Action<IterationInfo> handler) : IProgress<IterationInfo>
-    {
-        public void Report(IterationInfo value) => handler(value);
-    }
-
-    /// <summary>
-    /// Forwards to the CLI logger and remembers the last loss value the solver logged (a structured field named like
-    /// "loss" or "J"), so the progress line can show it; it asks for Information messages even when the console does not.
-    /// </summary>
-    private sealed class LossCapture(ILogger inner) : ILogger
-    {
-        public double Loss { get; private set; } = double.NaN;
-
-        /// <summary>The step of <see cref="Loss"/> (−1 when the message named none).</summary>
-        public int Step { get; private set; } = -1;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information || inner.IsEnabled(logLevel);
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
-            {
-                double loss = double.NaN;
-                int step = -1;
-                foreach (var (key, value) in fields)
-                {
-                    if (value is double d && (key.Equals("loss", StringComparison.OrdinalIgnoreCase) || key.Equals("j", StringComparison.OrdinalIgnoreCase)
-                        || key.Equals("total", StringComparison.OrdinalIgnoreCase) || key.Equals("objective", StringComparison.OrdinalIgnoreCase)))
-                    {
-                        loss = d;
-                    }
-                    else if (value is int k && key.Equals("step", StringComparison.OrdinalIgnoreCase))
-                    {
-                        step = k;
-                    }
-                }
-
-                if (!double.IsNaN(loss))
-                {
-                    Loss = loss;
-                    Step = step;
-                }
-            }
-
-            if (inner.IsEnabled(logLevel)) inner.Log(logLevel, eventId, state, exception, formatter);
-        }
-    }
 }
 
 /// <summary>A finished GP-HM run with its test-grid prediction, ready to be written or plotted.</summary>

@@ -11,6 +11,14 @@ public sealed record GpHmState(double[] Parameters, double[] FirstMoment, double
 public readonly record struct GpHmLossParts(double Total, double LogDeterminant, double Quadratic, double Boundary,
     double Residual, double RmsResidual, double Tau1, double Tau2);
 
+/// <summary>Reported after every Adam step to a <see cref="GpHmSolver.Solve"/> step-progress sink.</summary>
+/// <param name="Step">Step k (the state after k + 1 updates; the loss is that of the state the update started from).</param>
+/// <param name="Steps">The step budget.</param>
+/// <param name="Loss">J and its parts at the state the update started from.</param>
+/// <param name="ExtraGp">True once the extra GP is being trained.</param>
+/// <param name="Elapsed">Time since the run started.</param>
+public readonly record struct GpHmStepInfo(int Step, int Steps, GpHmLossParts Loss, bool ExtraGp, TimeSpan Elapsed);
+
 /// <summary>One checkpoint of a run (spec §2.9).</summary>
 /// <param name="Step">Step k (the state after k + 1 updates).</param>
 /// <param name="Loss">J and its parts at that state.</param>

@@ -32,8 +32,13 @@ public sealed partial class GpHmSolver
     /// (<see cref="ConvergenceReason.DivergedNaN"/>, the last finite iterate kept) and a failed Cholesky
     /// (<see cref="ConvergenceReason.DivergedIndefiniteOperator"/>, with the dimension) are reported in the summary.
     /// </summary>
+    /// <param name="problem">The PDE.</param>
+    /// <param name="options">Kernel, optimiser and run settings; <see cref="GpHmOptions.Steps"/> is required.</param>
+    /// <param name="hooks">Logger, per-step <see cref="IterationInfo"/> (residual = RMS PDE residual) and cancellation.</param>
+    /// <param name="stepProgress">Optional per-step sink with the loss and its parts.</param>
     /// <exception cref="ArgumentException">Misuse: invalid options (e.g. negative jitter, Steps not set) or a warm start of the wrong size.</exception>
-    public GpHmResult Solve(TensorGridPde problem, GpHmOptions options, SolverHooks hooks = default)
+    public GpHmResult Solve(TensorGridPde problem, GpHmOptions options, SolverHooks hooks = default,
+        IProgress<GpHmStepInfo>? stepProgress = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
@@ -159,6 +164,7 @@ public sealed partial class GpHmSolver
                 windowSteps++;
 
                 hooks.Progress?.Report(new IterationInfo(taken, parts.RmsResidual, parts.RmsResidual / initialRms, clock.Elapsed));
+                stepProgress?.Report(new GpHmStepInfo(k, steps, parts, onExtra, clock.Elapsed));
 
                 if (options.LogEvery > 0 && logger is not null && taken % options.LogEvery == 0)
                 {
