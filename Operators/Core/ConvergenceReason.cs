@@ -13,6 +13,8 @@ public enum ConvergenceReason
     ConvergedZeroRightHandSide = 3,
     /// <summary>A fixed-budget method (an optimiser such as GP-HM's Adam) completed all of its requested steps.</summary>
     CompletedIterationBudget = 4,
+    /// <summary>The normal-equation backward error ‖Aᵀr‖/(‖A‖‖r‖) reached its limit (least squares; PETSc's CONVERGED_ATOL_NORMAL_EQUATIONS = 9).</summary>
+    ConvergedNormalEquations = 9,
     /// <summary>The iteration cap was reached.</summary>
     DivergedMaxIterations = -1,
     /// <summary>‖r_k‖ ≥ DivergenceTolerance·‖r₀‖.</summary>
@@ -47,6 +49,7 @@ public static class ConvergenceReasonExtensions
         ConvergenceReason.ConvergedAbsoluteTolerance => "converged: absolute tolerance reached",
         ConvergenceReason.ConvergedZeroRightHandSide => "converged: the right-hand side is zero, x = 0",
         ConvergenceReason.CompletedIterationBudget => "completed: the requested number of steps was taken",
+        ConvergenceReason.ConvergedNormalEquations => "converged: least-squares backward error ‖Aᵀr‖/(‖A‖‖r‖) small enough",
         ConvergenceReason.DivergedMaxIterations => "not converged: iteration limit reached",
         ConvergenceReason.DivergedTolerance => "diverged: residual grew past the divergence tolerance",
         ConvergenceReason.DivergedBreakdown => "breakdown: a division by zero in the method",

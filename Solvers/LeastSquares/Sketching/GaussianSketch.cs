@@ -1,0 +1,37 @@
+using Solvers.Operators;
+
+namespace Solvers.LeastSquares.Sketching;
+
+/// <summary>iid N(0, 1/m) entries, S_ij from the canonical index i + m·j, generated in panels (spec sketched-regression §2.2, §3.7).</summary>
+public sealed class GaussianSketch : ISketch
+{
+    /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
+    public GaussianSketch(int rows, int n, ulong seed, int attempt, SketchOptions options)
+    {
+        throw new NotImplementedException();
+    }
+
+    /// <inheritdoc/>
+    public SketchKind Kind => SketchKind.Gaussian;
+
+    /// <inheritdoc/>
+    public int Rows { get; }
+
+    /// <inheritdoc/>
+    public int Columns { get; }
+
+    /// <inheritdoc/>
+    public ulong Seed { get; }
+
+    /// <inheritdoc/>
+    public int Attempt { get; }
+
+    /// <inheritdoc/>
+    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public void Apply(CsrMatrix matrix, Span<double> result) => throw new NotImplementedException();
+
+    /// <inheritdoc/>
+    public double[] Materialize() => throw new NotImplementedException();
+}
