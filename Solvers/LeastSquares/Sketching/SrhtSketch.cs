@@ -72,6 +72,9 @@ public sealed class SrhtSketch : ISketch
     /// <inheritdoc/>
     public int Attempt { get; }
 
+    /// <summary>Test seam: the most threads one application uses (−1 = the runtime's choice).</summary>
+    internal int MaxDegreeOfParallelism { get; set; } = -1;
+
     /// <summary>N = 2^⌈log₂ n⌉, the transformed (padded) length.</summary>
     public int PaddedRows => _padded;
 
@@ -168,7 +171,7 @@ public sealed class SrhtSketch : ISketch
             ProcessPanel(workspace, 0, columns, columns, (double*)output, fill);
             return;
         }
-        Parallel.For(0, panels,
+        Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism },
             () => new double[(long)padded * width],
             (p, _, workspace) =>
             {
