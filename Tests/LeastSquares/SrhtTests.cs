@@ -344,14 +344,17 @@ public class SrhtTests
     {
         const int n = 200_000, d = 200, m = 800;
         var a = RandomBlock(n, d + 1, 18);
-        var sketch = new SrhtSketch(m, n, 19, 0, Options());
         var y = new double[m * (d + 1)];
-        sketch.Apply(a, d + 1, y);
-        var watch = Stopwatch.StartNew();
-        sketch.Apply(a, d + 1, y);
-        watch.Stop();
-        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SRHT [A|b] n = {n}, d = {d}, m = {m}: {watch.Elapsed.TotalSeconds:F3} s, panel width {sketch.PanelWidthFor(d + 1)}, {Environment.ProcessorCount} threads"));
+        foreach (int width in new[] { 0, 16, 32 })
+        {
+            var sketch = new SrhtSketch(m, n, 19, 0, Options(width));
+            sketch.Apply(a, d + 1, y);
+            var watch = Stopwatch.StartNew();
+            sketch.Apply(a, d + 1, y);
+            watch.Stop();
+            TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"SRHT [A|b] n = {n}, d = {d}, m = {m}: {watch.Elapsed.TotalSeconds:F3} s, panel width {sketch.PanelWidthFor(d + 1)}, {Environment.ProcessorCount} threads"));
+        }
         Assert.That(y[0], Is.Not.NaN);
     }
 }

@@ -92,8 +92,8 @@ public sealed class SrhtSketch : ISketch
     /// <summary>The column-panel width used for a block of <paramref name="columns"/> columns.</summary>
     /// <remarks>
     /// <see cref="SketchOptions.PanelWidth"/> when set; otherwise the widest b ∈ [8, 64] with threads·N·b·8 bytes within
-    /// <see cref="SketchOptions.WorkspaceBudgetBytes"/> (8 if even that exceeds it), narrowed so that there are at least as
-    /// many panels as threads. The width never changes a result bit.
+    /// <see cref="SketchOptions.WorkspaceBudgetBytes"/> (8 if even that exceeds it), narrowed so that the panel count is a
+    /// multiple of the thread count with nearly equal widths. The width never changes a result bit.
     /// </remarks>
     public int PanelWidthFor(int columns)
     {
@@ -102,10 +102,12 @@ public sealed class SrhtSketch : ISketch
         if (_panelWidth > 0) return Math.Min(Math.Min(_panelWidth, columns), largest);
         int threads = Environment.ProcessorCount;
         long fit = _budget / ((long)threads * _padded * sizeof(double));
-        int b = (int)Math.Clamp(fit, MinPanelWidth, MaxPanelWidth);
-        int perThread = (columns + threads - 1) / threads;
-        perThread = (perThread + MinPanelWidth - 1) / MinPanelWidth * MinPanelWidth;
-        b = Math.Min(b, Math.Max(MinPanelWidth, perThread));
+        int widest = (int)Math.Clamp(fit, MinPanelWidth, MaxPanelWidth);
+        // Balance: a multiple of the thread count of panels, of nearly equal widths rounded up to 8.
+        int panels = (columns + widest - 1) / widest;
+        panels = (panels + threads - 1) / threads * threads;
+        int b = (columns + panels - 1) / panels;
+        b = Math.Min(widest, Math.Max(MinPanelWidth, (b + MinPanelWidth - 1) / MinPanelWidth * MinPanelWidth));
         return Math.Min(Math.Min(b, columns), largest);
     }
 
