@@ -264,6 +264,36 @@ public class LsqrTests
         Assert.That(() => Lsqr.Solve(a, bad, y), Throws.InstanceOf<ArgumentException>());
     }
 
+    [Test]
+    public void DenseApplyAdjoint_Parallel_IsDeterministicAccurateAndAllocationFree()
+    {
+        const int m = 4096, n = 40; // 163 840 entries: above DenseOperator.ParallelThreshold, so the row-block path runs
+        var a = RandomOperator(m, n, 24);
+        double[] x = RandomVector(m, 25);
+        var y1 = new double[n];
+        var y2 = new double[n];
+        a.ApplyAdjoint(x, y1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        a.ApplyAdjoint(x, y2);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes");
+        Assert.That(y2, Is.EqualTo(y1).Within(0.0), "bit-identical run to run");
+
+        // Against a plain serial sum: relative 1e-13 per entry, scaled by Σ|x_i a_ij|.
+        var data = a.Data;
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, scale = 0;
+            for (int i = 0; i < m; i++)
+            {
+                sum += x[i] * data[i * n + j];
+                scale += Math.Abs(x[i] * data[i * n + j]);
+            }
+
+            Assert.That(y1[j], Is.EqualTo(sum).Within(1e-13 * scale), $"column {j}, 1e-13·Σ|x_i a_ij|");
+        }
+    }
+
     private sealed class Recorder : IProgress<IterationInfo>
     {
         public List<int> Iterations { get; } = [];
