@@ -25,6 +25,12 @@ public class SketchAndSolveTests
         public void Apply(ReadOnlySpan<double> block, int k, Span<double> result)
         {
             result[..(rows * k)].Clear();
+            if (k == 1)
+            {
+                for (int i = 0; i < rows; i++)
+                    result[i] = System.Numerics.Tensors.TensorPrimitives.Dot(s.AsSpan((int)((long)i * columns), columns), block[..columns]);
+                return;
+            }
             for (int i = 0; i < rows; i++)
             {
                 var yi = result.Slice(i * k, k);
@@ -50,10 +56,18 @@ public class SketchAndSolveTests
         double scale = 1 / Math.Sqrt(m);
         for (long i = 0; i < s.LongLength; i += 2)
         {
-            double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
-            double rad = Math.Sqrt(-2 * Math.Log(u1));
-            s[i] = scale * rad * Math.Cos(2 * Math.PI * u2);
-            if (i + 1 < s.LongLength) s[i + 1] = scale * rad * Math.Sin(2 * Math.PI * u2);
+            // Marsaglia's polar method: two independent N(0, 1) from one accepted point of the unit disc.
+            double u, v, q;
+            do
+            {
+                u = 2 * rng.NextDouble() - 1;
+                v = 2 * rng.NextDouble() - 1;
+                q = u * u + v * v;
+            }
+            while (q >= 1 || q == 0);
+            double f = scale * Math.Sqrt(-2 * Math.Log(q) / q);
+            s[i] = f * u;
+            if (i + 1 < s.LongLength) s[i + 1] = f * v;
         }
         return new DenseSketch(SketchKind.Gaussian, m, n, s, (ulong)seed);
     }
