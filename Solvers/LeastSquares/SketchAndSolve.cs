@@ -87,7 +87,7 @@ public sealed record SketchAndSolveResult
     /// <summary>Re-sketches after a rank-deficient sketch.</summary>
     public int Resketches { get; init; }
 
-    /// <summary>κ̂(R) = ‖R‖₁·‖R⁻¹‖₁ (≥ κ₁(R)/… a cheap upper-side estimate of κ(SA)); NaN when not factorised, ∞ when rank-deficient.</summary>
+    /// <summary>κ̂(R) = ‖R‖₁·‖R⁻¹‖₁ = κ₁(R), within a factor d of κ₂(SA) either way (cheap, since R⁻¹ is formed for the report); NaN when not factorised, ∞ when rank-deficient.</summary>
     public double ConditionEstimate { get; init; } = double.NaN;
 
     /// <summary>min_i |R_ii| of the last factorisation (NaN when none).</summary>
@@ -275,7 +275,7 @@ public static partial class SketchAndSolve
             var sketch = givenSketch ?? Sketch.Create(options.Sketch, m, n, attempt);
             var saRowMajor = new double[(long)m * d];
             var sb = new double[m];
-            FormSketch(sketch, a, b, saRowMajor, sb);
+            SketchApplication.ApplyAugmented(sketch, a, b, saRowMajor, sb);
             var formTime = Stopwatch.GetElapsedTime(t0);
             sketchTime += formTime;
             if (logger is not null && logger.IsEnabled(LogLevel.Debug))
@@ -388,38 +388,6 @@ public static partial class SketchAndSolve
                 Elapsed = elapsed,
             };
         }
-    }
-
-    /// <summary>SA (row-major m×d) and Sb with one S.</summary>
-    private static void FormSketch(ISketch sketch, ILinearOperator a, ReadOnlySpan<double> b, Span<double> sa, Span<double> sb)
-    {
-        int n = a.Rows, d = a.Columns;
-        switch (a)
-        {
-            case DenseOperator dense:
-                sketch.Apply(dense.Data, d, sa);
-                break;
-            case CsrMatrix csr:
-                sketch.Apply(csr, sa);
-                break;
-            default:
-            {
-                // Matrix-free A: materialise it row-major through d products with unit vectors.
-                var block = new double[(long)n * d];
-                var e = new double[d];
-                var column = new double[n];
-                for (int j = 0; j < d; j++)
-                {
-                    e[j] = 1;
-                    a.Apply(e, column);
-                    e[j] = 0;
-                    for (int i = 0; i < n; i++) block[(long)i * d + j] = column[i];
-                }
-                sketch.Apply(block, d, sa);
-                break;
-            }
-        }
-        sketch.Apply(b, 1, sb);
     }
 
     /// <summary>A column-major n×d copy of A.</summary>
