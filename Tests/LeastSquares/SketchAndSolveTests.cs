@@ -347,6 +347,43 @@ public class SketchAndSolveTests
         if (result.Status == SketchAndSolveStatus.RankDeficientSketch) Assert.That(x, Is.All.EqualTo(42.0), "x untouched");
     }
 
+    // ---------------------------------------------------------------- operator paths and the library Gaussian sketch
+
+    [Test]
+    public void CsrAndMatrixFreeOperators_AgreeWithDense()
+    {
+        // Incoherent n = 1000, d = 10, κ = 10², default sparse-sign sketch (seed 5). The CSR and matrix-free
+        // (AffineOperator 1·A) paths give the dense path's x to 1e-12 relative and the same m and status.
+        var p = LeastSquaresTestProblems.Incoherent(1000, 10, 1e2, seed: 18);
+        var options = new SketchAndSolveOptions { Sketch = new SketchOptions { Seed = 5 } };
+        var (xDense, rDense) = SketchAndSolve.Solve(p.A, p.B, options);
+        var (xCsr, rCsr) = SketchAndSolve.Solve(p.A.ToCsr(), p.B, options);
+        var (xFree, rFree) = SketchAndSolve.Solve(LinearOperator.Scaled(1.0, p.A), p.B, options);
+        Assert.That(rDense.Status, Is.EqualTo(SketchAndSolveStatus.Solved));
+        Assert.That(RelativeError(xCsr, xDense), Is.LessThanOrEqualTo(1e-12));
+        Assert.That(RelativeError(xFree, xDense), Is.LessThanOrEqualTo(1e-12));
+        Assert.That(rCsr.SketchRows, Is.EqualTo(rDense.SketchRows));
+        Assert.That(rFree.SketchRows, Is.EqualTo(100));
+        Assert.That(rDense.Report!.ExactInLaw, Is.False);
+    }
+
+    [Test]
+    public void LibraryGaussianSketch_IsExactInLawAndCoversTheError()
+    {
+        // Incoherent n = 2000, d = 20, κ = 10², the library's Gaussian sketch at γ = 10 (m − d = 180 ≥ 100: normal
+        // quantile). The report is flagged exact in law, and |x′_j − x*_j| ≤ HalfWidth(j) for all j at δ = 0.01 (holds with
+        // probability 0.99; fixed seed).
+        var p = LeastSquaresTestProblems.Incoherent(2000, 20, 1e2, seed: 19);
+        var options = new SketchAndSolveOptions { Sketch = new SketchOptions { Kind = SketchKind.Gaussian, Seed = 7 } };
+        var (x, result) = SketchAndSolve.Solve(p.A, p.B, options);
+        var report = result.Report!;
+        Assert.That(report.ExactInLaw, Is.True);
+        Assert.That(report.QuantileKind, Is.EqualTo(QuantileKind.Normal));
+        Assert.That(result.SketchRows, Is.EqualTo(200));
+        for (int j = 0; j < 20; j++)
+            Assert.That(Math.Abs(x[j] - p.Solution![j]), Is.LessThanOrEqualTo(report.HalfWidth(j)), $"coordinate {j}");
+    }
+
     // ---------------------------------------------------------------- b = 0, bad input, inputs untouched
 
     [Test]
