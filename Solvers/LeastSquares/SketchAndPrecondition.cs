@@ -637,11 +637,12 @@ public static partial class SketchAndPrecondition
     private static PreconditionerCheck Check(IAdjointableOperator a, SketchPreconditioner p, SketchAndPreconditionOptions options,
         ulong seed, int attempt, ILogger? logger, CancellationToken token)
     {
-        var (ratio, _, _, finite) = p.Pivots();
-        if (!finite || p.Rank == 0)
+        var (ratio, minPivot, _, finite) = p.Pivots();
+        if (!finite || p.Rank == 0 || minPivot == 0)
         {
-            if (logger is not null) LogCheck(logger, "pivot check: non-finite or empty preconditioner", double.NaN);
-            return new PreconditionerCheck(false, ResketchReason.PivotCheck, double.NaN, double.PositiveInfinity, double.NaN, double.NaN, false, false);
+            // Rejected even with PreconditionerChecks off: R⁻¹ does not exist.
+            if (logger is not null) LogCheck(logger, "pivot check: non-finite, singular or empty preconditioner; min|R_ii|/max|R_jj|", ratio);
+            return new PreconditionerCheck(false, ResketchReason.PivotCheck, finite ? ratio : double.NaN, double.PositiveInfinity, double.NaN, double.NaN, false, false);
         }
 
         var (sigmaMax, kappa) = p.Estimate(EstimateIterations);

@@ -180,9 +180,11 @@ internal sealed class SketchPreconditioner
         int d = Columns;
         var v = new double[d];
         var t = new double[d];
-        double sigmaMax = PowerNorm(v, t, iterations, inverse: false);
-        double inverseNorm = PowerNorm(v, t, iterations, inverse: true);
         var (_, min, max, finite) = Pivots();
+        if (!finite) return (double.NaN, double.PositiveInfinity);
+        double sigmaMax = PowerNorm(v, t, iterations, inverse: false);
+        if (min == 0) return (sigmaMax, double.PositiveInfinity); // R⁻¹ does not exist
+        double inverseNorm = PowerNorm(v, t, iterations, inverse: true);
         double kappa = sigmaMax * inverseNorm;
         if (min > 0) kappa = Math.Max(kappa, max / min);
         if (!finite || min == 0 || !double.IsFinite(kappa)) kappa = double.PositiveInfinity;
