@@ -217,6 +217,8 @@ public class SketchAndPreconditionTests
         var x = new double[50];
         var progress = new Recorder();
         var result = Run(p.A, p.B, x, hooks: new SolverHooks(Progress: progress));
+        TestContext.Out.WriteLine(FormattableString.Invariant(
+            $"iterations {string.Join('+', result.IterationsPerSolve)}, η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, error {RelativeError(x, p.X0)}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations));
         Assert.That(RelativeError(x, p.X0), Is.LessThanOrEqualTo(1e-9), "§4.4 bound ≈ 2.4·10⁻¹⁰");
         Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-13));
@@ -296,6 +298,7 @@ public class SketchAndPreconditionTests
         var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
         var options = new SketchAndPreconditionOptions { RefinementSteps = 0, MaxRefinementSteps = 0 };
         var result = Run(p.A, p.B, new double[40], options);
+        TestContext.Out.WriteLine(FormattableString.Invariant($"η = {result.BackwardError}, iterations {result.Summary.Iterations}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.Stagnated), $"η = {result.BackwardError}");
         Assert.That(result.BackwardError, Is.GreaterThan(options.EffectiveBackwardErrorLimit));
         Assert.That(result.IllConditioned, Is.True);
@@ -306,6 +309,7 @@ public class SketchAndPreconditionTests
     {
         var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
         var result = Run(p.A, p.B, new double[40]);
+        TestContext.Out.WriteLine(FormattableString.Invariant($"η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, iterations {string.Join('+', result.IterationsPerSolve)}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations), $"η = {result.BackwardError}");
         Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-12), "BackwardErrorLimit = 100·atol");
     }
