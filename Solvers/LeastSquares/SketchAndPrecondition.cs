@@ -691,20 +691,18 @@ public static partial class SketchAndPrecondition
             : new PreconditionerCheck(false, ResketchReason.Verification, sigma, kappa, sigmaMax, sigma, false, false);
     }
 
-    /// <summary>[SA | Sb] for dense, CSR or matrix-free A (columns A·e_j in panels); false when cancelled.</summary>
+    /// <summary>[SA | Sb] with one S (<see cref="SketchApplication.ApplyAugmented"/> for dense and CSR A; columns A·e_j in panels otherwise); false when cancelled.</summary>
     private static bool SketchAugmented(ISketch sketch, ILinearOperator a, ReadOnlySpan<double> b, double[] sa, double[] sb, CancellationToken token)
     {
         int n = a.Rows, d = a.Columns, m = sketch.Rows;
         switch (a)
         {
-            case DenseOperator dense:
-                sketch.Apply(dense.Data, d, sa);
-                break;
-            case CsrMatrix csr:
-                sketch.Apply(csr, sa);
-                break;
+            case DenseOperator or CsrMatrix:
+                SketchApplication.ApplyAugmented(sketch, a, b, sa, sb);
+                return !token.IsCancellationRequested;
             default:
             {
+                // Matrix-free: the column panels of SketchApplication, with a cancellation check per panel.
                 int width = (int)Math.Clamp((32L << 20) / (8L * n), 1, d);
                 var block = new double[n * width];
                 var column = new double[n];
