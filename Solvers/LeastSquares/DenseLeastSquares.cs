@@ -8,9 +8,11 @@ internal static class DenseLeastSquares
 {
     /// <summary>
     /// x = argmin ‖Ax − b‖ through <see cref="IDenseBackend.LeastSquares"/> on a column-major copy of A (A and b are not
-    /// modified). Returns σ̂_max(R) of the dense R, or NaN when R has an exact zero pivot (x is then untouched).
+    /// modified). Returns σ̂_max(R) of the dense R, the numerical rank of R (#{|R_ii| &gt; tolerance·max|R_jj|}) and
+    /// min/max |R_ii|; when the rank is below d (or R has an exact zero pivot: σ̂ = NaN), x is untouched.
     /// </summary>
-    public static double Solve(IDenseBackend backend, ILinearOperator a, ReadOnlySpan<double> b, Span<double> x)
+    public static (double SigmaMax, int Rank, double PivotRatio) Solve(IDenseBackend backend, ILinearOperator a,
+        ReadOnlySpan<double> b, Span<double> x, double tolerance)
     {
         int n = a.Rows, d = a.Columns;
         var copy = new double[(long)n * d];
@@ -38,11 +40,22 @@ internal static class DenseLeastSquares
         }
         catch (SingularMatrixException)
         {
-            return double.NaN;
+            return (double.NaN, LeastSquaresChecks.NumericalRank(copy, n, d, tolerance), 0);
         }
 
-        rhs.AsSpan(0, d).CopyTo(x);
+        int rank = LeastSquaresChecks.NumericalRank(copy, n, d, tolerance);
+        double min = double.PositiveInfinity, max = 0;
+        for (int i = 0; i < d; i++)
+        {
+            double v = Math.Abs(copy[i + (long)i * n]);
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        double ratio = max > 0 ? min / max : 0;
         var r = SketchPreconditioner.FromTriangle(backend, copy, d, n);
-        return r.Estimate(8).SigmaMax;
+        double sigmaMax = r.Estimate(8).SigmaMax;
+        if (rank < d) return (sigmaMax, rank, ratio);
+        rhs.AsSpan(0, d).CopyTo(x);
+        return (sigmaMax, rank, ratio);
     }
 }

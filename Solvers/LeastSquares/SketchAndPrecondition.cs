@@ -377,6 +377,9 @@ public static partial class SketchAndPrecondition
             if (logger is not null) LogSketch(logger, sketch.Kind, m, sketch.Seed, attempt, sketchSeconds);
             if (!AllFinite(sa) || !AllFinite(sb))
             {
+                // b is finite (checked on entry). A stored A with a NaN/±∞ entry is bad input (named in the message); a
+                // matrix-free operator that produced a non-finite value is a numerical outcome (reliability §10.3).
+                if (HasNonFiniteEntry(a)) throw SketchAndSolve.NonFiniteA(a);
                 if (logger is not null) LogNonFinite(logger, "the sketch [SA | Sb]");
                 return Finish(Timed(res), ConvergenceReason.DivergedNaN, 0, bNorm, double.NaN, bNorm, start, logger);
             }
@@ -418,6 +421,7 @@ public static partial class SketchAndPrecondition
         if (accepted is null)
         {
             var last = rejections[^1];
+            if (last.Reason == ResketchReason.PivotCheck) LeastSquaresChecks.ThrowIfZeroColumn(a);
             if (!options.FallbackToDenseQr)
             {
                 if (logger is not null) LogNoPreconditioner(logger, attempts, last.Reason, last.Value);
@@ -442,6 +446,13 @@ public static partial class SketchAndPrecondition
         };
         return Iterate(res, adj, accepted, check.SigmaMax, warm, b, x, bNorm, gamma, options, hooks, history, start, deadline);
     }
+
+    private static bool HasNonFiniteEntry(ILinearOperator a) => a switch
+    {
+        DenseOperator dense => VectorChecks.FirstNonFinite(dense.Data) >= 0,
+        CsrMatrix csr => VectorChecks.FirstNonFinite(csr.Values) >= 0,
+        _ => false,
+    };
 
     /// <summary>The §2.4 report of the warm start: R⁻¹ by a triangular solve on I (d³/3 flops, small next to the sketch).</summary>
     private static SketchErrorReport? WarmReport(IDenseBackend backend, SketchPreconditioner p, int m, int d, double sketchedResidual,
@@ -585,15 +596,18 @@ public static partial class SketchAndPrecondition
         ReadOnlySpan<double> b, Span<double> x, double bNorm, SketchAndPreconditionOptions options, long start, ILogger? logger)
     {
         long t0 = Stopwatch.GetTimestamp();
-        double sigmaMax = DenseLeastSquares.Solve(backend, a, b, x);
+        var (sigmaMax, rank, pivotRatio) = DenseLeastSquares.Solve(backend, a, b, x, options.RankTolerance);
         long t1 = Stopwatch.GetTimestamp();
-        res = res with { UsedDenseFallback = true, FactorTime = res.FactorTime + TimeSpan.FromSeconds(Seconds(t1 - t0)), NormEstimate = sigmaMax };
-        if (double.IsNaN(sigmaMax))
+        res = res with { UsedDenseFallback = true, FactorTime = res.FactorTime + TimeSpan.FromSeconds(Seconds(t1 - t0)), NormEstimate = sigmaMax, Rank = rank };
+        if (rank < a.Columns || double.IsNaN(sigmaMax))
         {
+            // A itself is numerically rank-deficient: no unique solution. Report the detected rank; the minimum-norm
+            // answer is the SVD variant's, given only when asked for (Factorization = Svd).
             x.Clear();
+            if (logger is not null) LogRankDeficientA(logger, rank, a.Columns, pivotRatio);
             return Finish(res, ConvergenceReason.DivergedBreakdown, 0, bNorm, bNorm, bNorm, start, logger) with
             {
-                Summary = new SolverResult(ConvergenceReason.DivergedBreakdown, 0, bNorm, bNorm, bNorm, Elapsed(start), 0, 0),
+                Summary = new SolverResult(ConvergenceReason.DivergedBreakdown, 0, bNorm, bNorm, bNorm, Elapsed(start), 0, pivotRatio),
             };
         }
 
@@ -812,6 +826,10 @@ public static partial class SketchAndPrecondition
     [LoggerMessage(EventId = 4405, Level = LogLevel.Warning,
         Message = "SAP: no acceptable preconditioner after {Attempts} sketches (last: {Reason}, value {Value}); falling back to dense Householder QR (needs a full copy of A)")]
     private static partial void LogFallback(ILogger logger, int attempts, ResketchReason reason, double value);
+
+    [LoggerMessage(EventId = 4409, Level = LogLevel.Warning,
+        Message = "SAP: A is numerically rank-deficient (dense QR rank {Rank} of {Columns}, min/max |R_ii| = {PivotRatio:G3}); no unique least-squares solution. Use Factorization = Svd for the minimum-norm solution.")]
+    private static partial void LogRankDeficientA(ILogger logger, int rank, int columns, double pivotRatio);
 
     [LoggerMessage(EventId = 4406, Level = LogLevel.Warning,
         Message = "SAP: no acceptable preconditioner after {Attempts} sketches (last: {Reason}, value {Value}) and FallbackToDenseQr is off: DivergedBreakdown")]

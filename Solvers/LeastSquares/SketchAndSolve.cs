@@ -66,6 +66,13 @@ public sealed record SketchAndSolveResult
     /// <summary>The outcome.</summary>
     public SketchAndSolveStatus Status { get; init; }
 
+    /// <summary>
+    /// The numerical rank of the last sketch's R (#{|R_ii| &gt; RankTolerance·max|R_jj|}): d when solved; on
+    /// <see cref="SketchAndSolveStatus.RankDeficientSketch"/> an upper bound on rank(A) — with a dense or sparse-sign sketch,
+    /// w.h.p. rank(A) itself, so a value below d that persists across re-sketches means A is rank-deficient.
+    /// </summary>
+    public int DetectedRank { get; init; }
+
     /// <summary>The §2.4 error report of the last accepted sketch; null on <see cref="SketchAndSolveStatus.RankDeficientSketch"/>.</summary>
     public SketchErrorReport? Report { get; init; }
 
@@ -299,9 +306,12 @@ public static partial class SketchAndSolve
                     LogRankDeficient(logger, kind, m, attempt, minDiag, maxDiag, options.RankTolerance, canRetry);
                 if (!canRetry)
                 {
+                    // An all-zero column is bad input, not a sketch failure: say so (one pass over A, only on this path).
+                    LeastSquaresChecks.ThrowIfZeroColumn(a);
                     return new SketchAndSolveResult
                     {
                         Status = SketchAndSolveStatus.RankDeficientSketch,
+                        DetectedRank = LeastSquaresChecks.NumericalRank(y, m, d, options.RankTolerance),
                         Kind = kind,
                         SketchRows = m,
                         Seed = seed,
@@ -373,6 +383,7 @@ public static partial class SketchAndSolve
             return new SketchAndSolveResult
             {
                 Status = SketchAndSolveStatus.Solved,
+                DetectedRank = d,
                 Report = report,
                 Warnings = warnings,
                 Kind = kind,
@@ -446,9 +457,11 @@ public static partial class SketchAndSolve
         {
             if (logger is not null && logger.IsEnabled(LogLevel.Warning))
                 LogRankDeficient(logger, kind, n, attempts, minDiag, maxDiag, options.RankTolerance, false);
+            LeastSquaresChecks.ThrowIfZeroColumn(a);
             return new SketchAndSolveResult
             {
                 Status = SketchAndSolveStatus.RankDeficientSketch,
+                DetectedRank = LeastSquaresChecks.NumericalRank(c, n, d, options.RankTolerance),
                 Kind = kind,
                 SketchRows = n,
                 Seed = seed,
@@ -501,6 +514,7 @@ public static partial class SketchAndSolve
         return new SketchAndSolveResult
         {
             Status = SketchAndSolveStatus.Solved,
+            DetectedRank = d,
             Report = report,
             Warnings = warnings,
             Kind = kind,
@@ -518,7 +532,8 @@ public static partial class SketchAndSolve
         };
     }
 
-    private static ArgumentException NonFiniteA(ILinearOperator a)
+    /// <summary>The bad-input error for a non-finite SA with a finite b, naming A's first non-finite entry when A is stored.</summary>
+    internal static ArgumentException NonFiniteA(ILinearOperator a)
     {
         string where = "";
         if (a is DenseOperator dense)
