@@ -13,7 +13,8 @@ namespace Solvers.Pde.GaussianProcess;
 /// </summary>
 /// <remarks>
 /// Step k (k = 0, 1, …) is the (k + 1)-th Adam update; checkpoint quantities are evaluated right after it (spec §2.8).
-/// Runs are deterministic for a fixed backend and thread count.
+/// Runs are bit-reproducible with the managed backend; with a native BLAS (MKL without its conditional-numerical-
+/// reproducibility mode) the last bits may vary from run to run, so long trajectories can drift apart (spec §3.3, §6.12).
 /// </remarks>
 public sealed partial class GpHmSolver
 {

@@ -1,14 +1,32 @@
+using System.Numerics;
 using Solvers.Operators;
 
 namespace Solvers.LeastSquares.Sketching;
 
 /// <summary>s nonzeros ±1/√s per column at distinct uniformly chosen rows (spec sketched-regression §2.2, §3.7).</summary>
+/// <remarks>
+/// Column k of S (input row k) draws its rows and signs from the purpose-4 stream at counter indices (k, t), t = 0, 1, …
+/// (index = k·2³² + t); each counter yields two candidates, a duplicate row is redrawn from the next candidate.
+/// The application is bitwise independent of the thread count and of the number of columns of the block.
+/// </remarks>
 public sealed class SparseSignSketch : ISketch
 {
+    private readonly HashedSketchCore _core;
+
     /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
+    /// <exception cref="ArgumentException">s &gt; m, or s &lt; 1.</exception>
     public SparseSignSketch(int rows, int n, int nonzerosPerColumn, ulong seed, int attempt, SketchOptions options)
     {
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(options);
+        if (nonzerosPerColumn < 1 || nonzerosPerColumn > rows)
+            throw new ArgumentException(
+                $"A sparse-sign sketch needs 1 ≤ s ≤ m (got s = {nonzerosPerColumn}, m = {rows}).", nameof(nonzerosPerColumn));
+        _core = new HashedSketchCore(rows, n, nonzerosPerColumn, seed, attempt, options.WorkspaceBudgetBytes);
+        Rows = rows;
+        Columns = n;
+        Seed = seed;
+        Attempt = attempt;
+        NonzerosPerColumn = nonzerosPerColumn;
     }
 
     /// <inheritdoc/>
@@ -26,12 +44,272 @@ public sealed class SparseSignSketch : ISketch
     /// <inheritdoc/>
     public int Attempt { get; }
 
-    /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result) => throw new NotImplementedException();
+    /// <summary>s, the nonzeros per column.</summary>
+    public int NonzerosPerColumn { get; }
 
     /// <inheritdoc/>
-    public void Apply(CsrMatrix matrix, Span<double> result) => throw new NotImplementedException();
+    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result) => _core.Apply(block, columns, result);
 
     /// <inheritdoc/>
-    public double[] Materialize() => throw new NotImplementedException();
+    public void Apply(CsrMatrix matrix, Span<double> result) => _core.Apply(matrix, result);
+
+    /// <inheritdoc/>
+    public double[] Materialize() => _core.Materialize();
+}
+
+/// <summary>
+/// The shared machinery of sparse-sign and CountSketch sketches: column k of S has s entries ±1/√s at distinct rows.
+/// </summary>
+/// <remarks>
+/// Determinism (spec §3.8): the input rows are cut into a fixed number of blocks that depends on n only; each block
+/// accumulates its rows in order into a zeroed private m×w accumulator, and the accumulators are added into the result in
+/// block order. Entry (i, c) of the result therefore always sees the same sequence of IEEE operations, whatever the
+/// thread count, the path (row blocks or column panels) and the number of columns of the block.
+/// </remarks>
+internal sealed class HashedSketchCore
+{
+    /// <summary>Rows per block at least (small inputs use one block).</summary>
+    internal const int MinimumBlockRows = 4096;
+
+    /// <summary>The largest number of row blocks.</summary>
+    internal const int MaximumBlocks = 16;
+
+    private readonly int _m;
+    private readonly int _n;
+    private readonly int _s;
+    private readonly double _scale;
+    private readonly PhiloxStream _stream;
+    private readonly long _budget;
+
+    internal HashedSketchCore(int rows, int n, int nonzeros, ulong seed, int attempt, long budgetBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
+        _m = rows;
+        _n = n;
+        _s = nonzeros;
+        _scale = 1 / Math.Sqrt(nonzeros);
+        _stream = new PhiloxStream(seed, RandomPurpose.SparsePositions, (uint)attempt);
+        _budget = budgetBytes;
+    }
+
+    /// <summary>The fixed number of row blocks for n rows.</summary>
+    internal static int BlockCount(int n) => Math.Clamp((n + MinimumBlockRows - 1) / MinimumBlockRows, 1, MaximumBlocks);
+
+    /// <summary>The first row of block b of <paramref name="blocks"/>.</summary>
+    private static int BlockStart(int n, int blocks, int b) => (int)((long)n * b / blocks);
+
+    /// <summary>The rows and coefficients ±1/√s of column k of S (input row k), in draw order.</summary>
+    internal void Column(int k, Span<int> rows, Span<double> coefficients)
+    {
+        int found = 0;
+        ulong index = (ulong)k << 32;
+        while (found < _s)
+        {
+            _stream.Bits64(index++, out ulong first, out ulong second);
+            found = Accept(first, rows, coefficients, found);
+            if (found < _s) found = Accept(second, rows, coefficients, found);
+        }
+    }
+
+    private int Accept(ulong w, Span<int> rows, Span<double> coefficients, int found)
+    {
+        // The low bit is the sign; the row comes from the other 63 bits (independent of the sign).
+        int row = PhiloxStream.Below(w & ~1UL, _m);
+        if (rows[..found].Contains(row)) return found;
+        rows[found] = row;
+        coefficients[found] = (w & 1) == 0 ? _scale : -_scale;
+        return found + 1;
+    }
+
+    internal double[] Materialize()
+    {
+        var s = new double[(long)_m * _n];
+        Span<int> rows = stackalloc int[_s];
+        Span<double> coefficients = stackalloc double[_s];
+        for (int k = 0; k < _n; k++)
+        {
+            Column(k, rows, coefficients);
+            for (int t = 0; t < _s; t++) s[(long)rows[t] * _n + k] = coefficients[t];
+        }
+        return s;
+    }
+
+    internal void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (block.Length != (long)_n * columns)
+            throw new ArgumentException($"The block must hold n·k = {(long)_n * columns} values (got {block.Length}).", nameof(block));
+        CheckResult(result, columns);
+        unsafe
+        {
+            fixed (double* x = block)
+            fixed (double* y = result)
+            {
+                var input = new Input { Dense = x, Columns = columns };
+                Run(input, y, columns);
+            }
+        }
+    }
+
+    internal void Apply(CsrMatrix matrix, Span<double> result)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (matrix.Rows != _n)
+            throw new ArgumentException($"The matrix must have n = {_n} rows (got {matrix.Rows}).", nameof(matrix));
+        int columns = matrix.Columns;
+        if (columns < 1) throw new ArgumentException("The matrix has no columns.", nameof(matrix));
+        CheckResult(result, columns);
+        unsafe
+        {
+            fixed (double* y = result)
+            fixed (int* rp = matrix.RowPointers)
+            fixed (int* ci = matrix.ColumnIndices)
+            fixed (double* v = matrix.Values)
+            {
+                var input = new Input { RowPointers = rp, ColumnIndices = ci, Values = v, Columns = columns };
+                Run(input, y, columns);
+            }
+        }
+    }
+
+    private void CheckResult(Span<double> result, int columns)
+    {
+        if (result.Length != (long)_m * columns)
+            throw new ArgumentException($"The result must hold m·k = {(long)_m * columns} values (got {result.Length}).", nameof(result));
+    }
+
+    /// <summary>A dense row-major block or a CSR matrix, as raw pointers (pinned by the caller).</summary>
+    private unsafe struct Input
+    {
+        public double* Dense;
+        public int* RowPointers;
+        public int* ColumnIndices;
+        public double* Values;
+        public int Columns;
+    }
+
+    private unsafe void Run(Input input, double* y, int columns)
+    {
+        int blocks = BlockCount(_n);
+        long accumulatorBytes = (long)_m * columns * sizeof(double);
+        int workers = Math.Min(blocks, Environment.ProcessorCount);
+        new Span<double>(y, _m * columns).Clear();
+        if (accumulatorBytes * workers <= _budget)
+        {
+            RunRowBlocks(input, y, columns, blocks, workers);
+            return;
+        }
+        // Column panels of the result: each panel runs the same block sequence with a private m×w accumulator.
+        int threads = Math.Max(1, Environment.ProcessorCount);
+        int width = (int)Math.Clamp(_budget / ((long)threads * _m * sizeof(double)), 1, columns);
+        int panels = (columns + width - 1) / width;
+        Parallel.For(0, panels, () => new double[(long)_m * width], (p, _, accumulator) =>
+        {
+            int c0 = p * width, w = Math.Min(width, columns - c0);
+            fixed (double* acc = accumulator)
+            {
+                for (int b = 0; b < blocks; b++)
+                {
+                    new Span<double>(acc, _m * w).Clear();
+                    AccumulateBlock(input, acc, w, c0, BlockStart(_n, blocks, b), BlockStart(_n, blocks, b + 1));
+                    for (int i = 0; i < _m; i++) AddInto(acc + (long)i * w, y + (long)i * columns + c0, w);
+                }
+            }
+            return accumulator;
+        }, _ => { });
+    }
+
+    /// <summary>Blocks are processed in waves of <paramref name="wave"/> private accumulators, folded in block order.</summary>
+    private unsafe void RunRowBlocks(Input input, double* y, int columns, int blocks, int wave)
+    {
+        long size = (long)_m * columns;
+        var accumulators = new double[wave][];
+        for (int a = 0; a < wave; a++) accumulators[a] = new double[size];
+        for (int b0 = 0; b0 < blocks; b0 += wave)
+        {
+            int count = Math.Min(wave, blocks - b0);
+            Parallel.For(0, count, a =>
+            {
+                fixed (double* acc = accumulators[a])
+                {
+                    new Span<double>(acc, (int)size).Clear();
+                    AccumulateBlock(input, acc, columns, 0, BlockStart(_n, blocks, b0 + a), BlockStart(_n, blocks, b0 + a + 1));
+                }
+            });
+            // Fold in block order; parallel over fixed chunks of the result (elementwise, so bitwise deterministic).
+            const int Chunk = 1 << 14;
+            int chunks = (int)((size + Chunk - 1) / Chunk);
+            Parallel.For(0, chunks, c =>
+            {
+                long e0 = (long)c * Chunk;
+                int len = (int)Math.Min(Chunk, size - e0);
+                for (int a = 0; a < count; a++)
+                    fixed (double* acc = accumulators[a])
+                        AddInto(acc + e0, y + e0, len);
+            });
+        }
+    }
+
+    /// <summary>acc[h, 0:w] += coefficient·A[k, c0:c0+w] for each input row k in [k0, k1) and each of its s rows h.</summary>
+    private unsafe void AccumulateBlock(Input input, double* acc, int w, int c0, int k0, int k1)
+    {
+        Span<int> rows = stackalloc int[_s];
+        Span<double> coefficients = stackalloc double[_s];
+        int c1 = c0 + w;
+        for (int k = k0; k < k1; k++)
+        {
+            if (input.Dense == null)
+            {
+                int p0 = input.RowPointers[k], p1 = input.RowPointers[k + 1];
+                if (p0 == p1) continue;
+                Column(k, rows, coefficients);
+                for (int t = 0; t < _s; t++)
+                {
+                    double* target = acc + (long)rows[t] * w - c0;
+                    double coefficient = coefficients[t];
+                    for (int p = p0; p < p1; p++)
+                    {
+                        int c = input.ColumnIndices[p];
+                        if (c >= c0 && c < c1) target[c] += coefficient * input.Values[p];
+                    }
+                }
+            }
+            else
+            {
+                Column(k, rows, coefficients);
+                double* source = input.Dense + (long)k * input.Columns + c0;
+                for (int t = 0; t < _s; t++) Axpy(coefficients[t], source, acc + (long)rows[t] * w, w);
+            }
+        }
+    }
+
+    /// <summary>y ← y + a·x, as a rounded product then a rounded sum for every element (no fused multiply–add).</summary>
+    private static unsafe void Axpy(double a, double* x, double* y, int length)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && length >= Vector<double>.Count)
+        {
+            var va = new Vector<double>(a);
+            for (; i <= length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var product = va * Vector.Load(x + i);
+                Vector.Store(Vector.Load(y + i) + product, y + i);
+            }
+        }
+        for (; i < length; i++) y[i] += a * x[i];
+    }
+
+    /// <summary>y ← y + x elementwise.</summary>
+    private static unsafe void AddInto(double* x, double* y, int length)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && length >= Vector<double>.Count)
+        {
+            for (; i <= length - Vector<double>.Count; i += Vector<double>.Count)
+                Vector.Store(Vector.Load(y + i) + Vector.Load(x + i), y + i);
+        }
+        for (; i < length; i++) y[i] += x[i];
+    }
 }
