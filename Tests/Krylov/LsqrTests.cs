@@ -1,0 +1,329 @@
+using MathNet.Numerics.LinearAlgebra;
+using NUnit.Framework;
+using Solvers.Krylov;
+using Solvers.Operators;
+
+namespace Solvers.Tests.Krylov;
+
+[TestFixture]
+public class LsqrTests
+{
+    private const int M = 300;
+    private const int N = 20;
+
+    private static DenseOperator RandomOperator(int m, int n, int seed)
+    {
+        var rng = new Random(seed);
+        var data = new double[m * n];
+        for (int i = 0; i < data.Length; i++) data[i] = 2 * rng.NextDouble() - 1;
+        return new DenseOperator(m, n, data);
+    }
+
+    private static double[] RandomVector(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = 2 * rng.NextDouble() - 1;
+        return v;
+    }
+
+    private static double Norm(ReadOnlySpan<double> x) => VectorMath.Norm2(x);
+
+    private static double RelativeDifference(double[] x, double[] reference)
+    {
+        var d = new double[x.Length];
+        VectorMath.Subtract(x, reference, d);
+        return Norm(d) / Norm(reference);
+    }
+
+    /// <summary>‖Aᵀ(c − Ay)‖ recomputed.</summary>
+    private static double NormalResidual(DenseOperator a, double[] c, double[] y)
+    {
+        var r = new double[a.Rows];
+        a.Apply(y, r);
+        VectorMath.Subtract(c, r, r);
+        var g = new double[a.Columns];
+        a.ApplyAdjoint(r, g);
+        return Norm(g);
+    }
+
+    private static LsqrOptions Tight => new() { NormalEquationTolerance = 1e-14, ResidualTolerance = 1e-14 };
+
+    [Test]
+    public void InconsistentSystem_MatchesDenseQr_ByTestTwo()
+    {
+        var a = RandomOperator(M, N, 1);
+        double[] c = RandomVector(M, 2);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, Tight);
+        double[] reference = a.Matrix.QR().Solve(Vector<double>.Build.DenseOfArray(c)).ToArray();
+
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations), "test (2) on an inconsistent system");
+        Assert.That(RelativeDifference(y, reference), Is.LessThanOrEqualTo(1e-11), "‖y − y_QR‖/‖y_QR‖ ≤ 1e-11");
+        Assert.That(result.Summary.Iterations, Is.InRange(1, 200));
+        Assert.That(result.Summary.TrueResidualNorm, Is.EqualTo(result.Summary.FinalResidualNorm), "TrueResidualNorm is the estimate φ̄");
+    }
+
+    [Test]
+    public void ConsistentSystem_ConvergesByTestOne()
+    {
+        var a = RandomOperator(M, N, 3);
+        double[] x = RandomVector(N, 4);
+        var c = new double[M];
+        a.Apply(x, c);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, Tight);
+
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance), "test (1) on b = A·x");
+        Assert.That(RelativeDifference(y, x), Is.LessThanOrEqualTo(1e-11), "‖y − x‖/‖x‖ ≤ 1e-11");
+        double residual = VectorMath.ResidualNorm(a, y, c, new double[M]);
+        Assert.That(residual, Is.LessThanOrEqualTo(1e-12 * Norm(c)), "true ‖c − Ay‖ ≤ 1e-12‖c‖");
+    }
+
+    [TestCase(5)]
+    [TestCase(12)]
+    public void NormalResidualEstimate_AgreesWithRecomputed_AtCapExit(int maxIterations)
+    {
+        // Exit while ‖Aᵀr‖ is still far above rounding level, so the comparison measures the estimate, not noise.
+        var a = RandomOperator(M, N, 5);
+        double[] c = RandomVector(M, 6);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, Tight with { MaxIterations = maxIterations });
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.DivergedMaxIterations));
+        double recomputed = NormalResidual(a, c, y);
+        Assert.That(result.NormalResidualEstimate, Is.EqualTo(recomputed).Within(1e-6 * recomputed), "relative 1e-6");
+        double rTrue = VectorMath.ResidualNorm(a, y, c, new double[M]);
+        Assert.That(result.Summary.FinalResidualNorm, Is.EqualTo(rTrue).Within(1e-6 * rTrue), "‖r‖ estimate φ̄, relative 1e-6");
+    }
+
+    [Test]
+    public void NormalResidualEstimate_AgreesWithRecomputed_AtTestTwoExit()
+    {
+        // atol = 1e-6: at exit ‖Aᵀr‖ ≈ 1e-6·N_A‖r‖, far above the rounding level of the recomputation (~1e-15·N_A‖r‖).
+        var a = RandomOperator(M, N, 7);
+        double[] c = RandomVector(M, 8);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, new LsqrOptions { NormalEquationTolerance = 1e-6, ResidualTolerance = 1e-6 });
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations));
+        double recomputed = NormalResidual(a, c, y);
+        Assert.That(result.NormalResidualEstimate, Is.EqualTo(recomputed).Within(1e-6 * recomputed), "relative 1e-6");
+        Assert.That(result.NormalResidualEstimate, Is.LessThanOrEqualTo(1e-6 * result.OperatorNormEstimate * result.Summary.FinalResidualNorm));
+    }
+
+    [Test]
+    public void SecondSolveWithWorkspace_AllocatesNothing()
+    {
+        var a = RandomOperator(M, N, 9); // 6000 entries: below DenseOperator.ParallelThreshold
+        Assert.That(M * N, Is.LessThan(DenseOperator.ParallelThreshold));
+        double[] c = RandomVector(M, 10);
+        var y = new double[N];
+        var ws = new LsqrWorkspace(M, N);
+        var options = Tight with { SolutionOffset = new double[N], ReferenceRightHandSideNorm = 1.0 };
+        var first = Lsqr.Solve(a, c, y, options, default, ws);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var second = Lsqr.Solve(a, c, y, options, default, ws);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes");
+        Assert.That(second.Summary.Iterations, Is.EqualTo(first.Summary.Iterations));
+        Assert.That(second.Summary.Iterations, Is.GreaterThan(5));
+    }
+
+    [Test]
+    public void ZeroRightHandSide_ReturnsZeroWithoutIterating()
+    {
+        var a = RandomOperator(M, N, 11);
+        var y = new double[N];
+        y.AsSpan().Fill(3);
+        var result = Lsqr.Solve(a, new double[M], y);
+        // Exact.
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedZeroRightHandSide));
+        Assert.That(result.Summary.Iterations, Is.Zero);
+        Assert.That(y, Is.All.EqualTo(0.0));
+        Assert.That(result.Summary.TrueResidualNorm, Is.Zero);
+    }
+
+    [Test]
+    public void PreCancelledToken_ReturnsCancelledAfterNoIterations()
+    {
+        var a = RandomOperator(M, N, 12);
+        double[] c = RandomVector(M, 13);
+        var y = new double[N];
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var result = Lsqr.Solve(a, c, y, null, new SolverHooks(CancellationToken: cts.Token));
+        // Exact.
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.Cancelled));
+        Assert.That(result.Summary.Iterations, Is.Zero);
+        Assert.That(y, Is.All.EqualTo(0.0));
+        Assert.That(result.Summary.FinalResidualNorm, Is.EqualTo(Norm(c)).Within(1e-15 * Norm(c)), "‖r₀‖ = ‖c‖, relative 1e-15");
+    }
+
+    [Test]
+    public void MaxIterationsTwo_DivergedMaxIterations_AndProgressIsCumulative()
+    {
+        var a = RandomOperator(M, N, 14);
+        double[] c = RandomVector(M, 15);
+        var y = new double[N];
+        var progress = new Recorder();
+        var result = Lsqr.Solve(a, c, y, Tight with { MaxIterations = 2, IterationOffset = 100 }, new SolverHooks(Progress: progress));
+        // Exact counts.
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.DivergedMaxIterations));
+        Assert.That(result.Summary.Iterations, Is.EqualTo(2));
+        Assert.That(progress.Iterations, Is.EqualTo(new[] { 101, 102 }));
+        Assert.That(progress.Residuals[1], Is.EqualTo(result.Summary.FinalResidualNorm));
+    }
+
+    [Test]
+    public void OperatorReturningNaN_DivergedNaN_KeepsLastFiniteIterate()
+    {
+        var dense = RandomOperator(M, N, 16);
+        double[] c = RandomVector(M, 17);
+        var reference = new double[N];
+        var capped = Lsqr.Solve(dense, c, reference, Tight with { MaxIterations = 3 });
+        Assert.That(capped.Summary.Iterations, Is.EqualTo(3));
+
+        var a = new NaNAfter(dense, 4); // the 4th Apply (iteration 4) returns NaN
+        var y = new double[N];
+        LsqrResult result = default;
+        Assert.That(() => result = Lsqr.Solve(a, c, y, Tight), Throws.Nothing);
+        // Exact: y is y₃, bit for bit.
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.DivergedNaN));
+        Assert.That(result.Summary.Iterations, Is.EqualTo(3));
+        Assert.That(result.Summary.BreakdownIteration, Is.EqualTo(4));
+        Assert.That(y, Is.EqualTo(reference).Within(0.0));
+    }
+
+    [Test]
+    public void ReferenceRightHandSideNorm_LoosensTestOne()
+    {
+        var a = RandomOperator(M, N, 18);
+        double[] x = RandomVector(N, 19);
+        var c = new double[M];
+        a.Apply(x, c);
+        double cNorm = Norm(c);
+        var y = new double[N];
+        var plain = Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = 1e-8, NormalEquationTolerance = 0 });
+
+        // btol·‖c_ref‖ = 1e-8 · 1e5‖c‖ = 1e-3‖c‖: test (1) fires earlier, at the looser threshold (exact inequality).
+        var loose = Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = 1e-8, NormalEquationTolerance = 0, ReferenceRightHandSideNorm = 1e5 * cNorm });
+        Assert.That(plain.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(loose.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(loose.Summary.Iterations, Is.LessThan(plain.Summary.Iterations));
+        Assert.That(loose.Summary.FinalResidualNorm, Is.LessThanOrEqualTo(1e-3 * cNorm));
+        Assert.That(plain.Summary.FinalResidualNorm, Is.LessThanOrEqualTo(1e-8 * cNorm));
+
+        // ‖c‖ ≤ btol·‖c_ref‖ already: y = 0 after 0 iterations (documented).
+        var none = Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = 1e-8, ReferenceRightHandSideNorm = 1e9 * cNorm });
+        Assert.That(none.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(none.Summary.Iterations, Is.Zero);
+        Assert.That(y, Is.All.EqualTo(0.0));
+    }
+
+    [Test]
+    public void SolutionOffset_EntersTestOneThroughYRef()
+    {
+        var a = RandomOperator(M, N, 20);
+        double[] x = RandomVector(N, 21);
+        var c = new double[M];
+        a.Apply(x, c);
+        var y = new double[N];
+        var plain = Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = 0, NormalEquationTolerance = 1e-14 });
+
+        // y_ref = offset + y with ‖offset‖ ≈ 1e10‖x‖: atol·N_A·‖y_ref‖ ≈ 1e-4·N_A‖x‖, so test (1) fires much earlier.
+        var offset = new double[N];
+        for (int i = 0; i < N; i++) offset[i] = 1e10 * x[i];
+        var withOffset = Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = 0, NormalEquationTolerance = 1e-14, SolutionOffset = offset });
+        Assert.That(plain.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(withOffset.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance));
+        Assert.That(withOffset.Summary.Iterations, Is.LessThan(plain.Summary.Iterations));
+        var yRef = new double[N];
+        VectorMath.Add(offset, y, yRef);
+        // The documented inequality, exact up to the N_A estimate reported with the result.
+        Assert.That(withOffset.Summary.FinalResidualNorm, Is.LessThanOrEqualTo(1e-14 * withOffset.OperatorNormEstimate * Norm(yRef) * (1 + 1e-12)));
+    }
+
+    [Test]
+    public void BadArguments_Throw()
+    {
+        var a = RandomOperator(M, N, 22);
+        double[] c = RandomVector(M, 23);
+        var y = new double[N];
+        Assert.That(() => Lsqr.Solve(null!, c, y), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, new double[M - 1], y), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, new double[N + 1]), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, new LsqrOptions { MaxIterations = 0 }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, new LsqrOptions { NormalEquationTolerance = -1e-10 }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = -1e-10 }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, new LsqrOptions { ResidualTolerance = double.NaN }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, new LsqrOptions { SolutionOffset = new double[N - 1] }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(() => Lsqr.Solve(a, c, y, null, default, new LsqrWorkspace(M, N - 1)), Throws.InstanceOf<ArgumentException>());
+        var bad = (double[])c.Clone();
+        bad[7] = double.NaN;
+        Assert.That(() => Lsqr.Solve(a, bad, y), Throws.InstanceOf<ArgumentException>());
+        bad[7] = double.PositiveInfinity;
+        Assert.That(() => Lsqr.Solve(a, bad, y), Throws.InstanceOf<ArgumentException>());
+    }
+
+    [Test]
+    public void DenseApplyAdjoint_Parallel_IsDeterministicAccurateAndAllocationFree()
+    {
+        const int m = 4096, n = 40; // 163 840 entries: above DenseOperator.ParallelThreshold, so the row-block path runs
+        var a = RandomOperator(m, n, 24);
+        double[] x = RandomVector(m, 25);
+        var y1 = new double[n];
+        var y2 = new double[n];
+        a.ApplyAdjoint(x, y1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        a.ApplyAdjoint(x, y2);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes");
+        Assert.That(y2, Is.EqualTo(y1).Within(0.0), "bit-identical run to run");
+
+        // Against a plain serial sum: relative 1e-13 per entry, scaled by Σ|x_i a_ij|.
+        var data = a.Data;
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, scale = 0;
+            for (int i = 0; i < m; i++)
+            {
+                sum += x[i] * data[i * n + j];
+                scale += Math.Abs(x[i] * data[i * n + j]);
+            }
+
+            Assert.That(y1[j], Is.EqualTo(sum).Within(1e-13 * scale), $"column {j}, 1e-13·Σ|x_i a_ij|");
+        }
+    }
+
+    private sealed class Recorder : IProgress<IterationInfo>
+    {
+        public List<int> Iterations { get; } = [];
+
+        public List<double> Residuals { get; } = [];
+
+        public void Report(IterationInfo value)
+        {
+            Iterations.Add(value.Iteration);
+            Residuals.Add(value.ResidualNorm);
+        }
+    }
+
+    /// <summary>Forwards to a dense operator, but from the given Apply call on returns NaN.</summary>
+    private sealed class NaNAfter(DenseOperator inner, int failingCall) : IAdjointableOperator
+    {
+        private int _calls;
+
+        public int Rows => inner.Rows;
+
+        public int Columns => inner.Columns;
+
+        public OperatorProperties Properties => OperatorProperties.None;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> y)
+        {
+            inner.Apply(x, y);
+            if (++_calls >= failingCall) y.Fill(double.NaN);
+        }
+
+        public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y) => inner.ApplyAdjoint(x, y);
+    }
+}
