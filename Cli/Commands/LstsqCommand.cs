@@ -263,9 +263,9 @@ public static class LstsqCommand
 
         if (rep.StandardErrors.Count != d || r.Status == SketchAndSolveStatus.ZeroRightHandSide) return;
         var shown = Enumerable.Range(0, Math.Min(10, d)).ToList();
-        var widest = Enumerable.Range(0, d).OrderByDescending(rep.HalfWidth).Take(5).Where(j => !shown.Contains(j)).ToList();
+        var widest = d > shown.Count ? Enumerable.Range(0, d).OrderByDescending(rep.HalfWidth).Take(5).ToList() : [];
         var c2 = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape(string.Create(Ci, $"x′_j ± q·se_j (simultaneous {100 * (1 - rep.Delta):0.##}% bars): first {shown.Count}{(widest.Count > 0 ? ", then the widest" : "")}")));
+            .Title(Markup.Escape(string.Create(Ci, $"x′_j ± q·se_j (simultaneous {100 * (1 - rep.Delta):0.##}% bars): first {shown.Count}{(widest.Count > 0 ? ", then the 5 widest" : "")}")));
         c2.AddColumns("j", "x′_j", "± q·se_j", "se_j");
         if (exact is not null) c2.AddColumns("x_exact_j", "|x′_j − x_j|/se_j");
         void Coord(int j)

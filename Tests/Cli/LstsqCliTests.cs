@@ -1,6 +1,8 @@
 using NUnit.Framework;
 using Solvers.IO;
 using Solvers.IO.Hdf5;
+using Solvers.LeastSquares;
+using Solvers.LeastSquares.Sketching;
 using Solvers.Operators;
 
 namespace Solvers.Tests.Cli;
@@ -119,5 +121,20 @@ public class LstsqCliTests
         writer.Add(p);
         writer.Write(wide);
         AssertOneLineError(CliRunner.Run("lstsq", wide), "n < d");
+    }
+    [Test]
+    public void ReadmeLibraryExample_RunsVerbatim()
+    {
+        // README "Sketched least squares", verbatim apart from the output lines.
+        var p = LeastSquaresTestProblems.Incoherent(n: 20_000, d: 50, kappa: 1e4, seed: 1);
+        var (x, r) = SketchAndSolve.Solve(p.A, p.B, new SketchAndSolveOptions { Sketch = new SketchOptions { Kind = SketchKind.SparseSign, RowFactor = 10 } });
+        Assert.That(r.Status, Is.EqualTo(SketchAndSolveStatus.Solved));
+        Assert.That(r.Report!.HalfWidth(0), Is.GreaterThan(0));
+        Assert.That(x.All(double.IsFinite), Is.True);
+        var (y, s) = SketchAndPrecondition.Solve(p.A, p.B);
+        Assert.That(s.Summary.Converged, Is.True, s.Summary.Reason.ToString());
+        // Spec §6.1 item 13 (same size and κ): η ≤ 1e-13, relative error against x₀ ≤ 1e-9.
+        Assert.That(s.BackwardError, Is.LessThanOrEqualTo(1e-13));
+        Assert.That(LeastSquaresMetrics.RelativeL2Error(y, p.X0), Is.LessThanOrEqualTo(1e-9));
     }
 }
