@@ -207,6 +207,13 @@ public sealed record SketchAndPreconditionResult
     /// <summary>ρ̂ = ‖SAx₀ − Sb‖/√(m − d), the §2.4 residual-scale estimate of the warm start (NaN if not computed).</summary>
     public double WarmStartResidualEstimate { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The full §2.4 error report of the warm start x₀ (the sketch-and-solve solution, free once R exists; δ = 0.01):
+    /// per-coordinate standard errors and the simultaneous bound of the sketch-and-solve answer. Null for the SVD
+    /// variant, when no preconditioner was accepted, or when m − d &lt; 2.
+    /// </summary>
+    public SketchErrorReport? WarmStartReport { get; init; }
+
     /// <summary>Forming [SA | Sb].</summary>
     public TimeSpan SketchTime { get; init; }
 
@@ -431,8 +438,20 @@ public static partial class SketchAndPrecondition
             Rank = accepted.Rank,
             WarmStartSketchedResidualNorm = warmSketched,
             WarmStartResidualEstimate = m > d ? warmSketched / Math.Sqrt(m - d) : double.NaN,
+            WarmStartReport = WarmReport(backend, accepted, m, d, warmSketched, options.Sketch.Kind),
         };
         return Iterate(res, adj, accepted, check.SigmaMax, warm, b, x, bNorm, gamma, options, hooks, history, start, deadline);
+    }
+
+    /// <summary>The §2.4 report of the warm start: R⁻¹ by a triangular solve on I (d³/3 flops, small next to the sketch).</summary>
+    private static SketchErrorReport? WarmReport(IDenseBackend backend, SketchPreconditioner p, int m, int d, double sketchedResidual,
+        SketchKind kind)
+    {
+        if (!p.IsTriangular || m - d < 2 || !double.IsFinite(sketchedResidual)) return null;
+        var rInverse = new double[d * d];
+        for (int i = 0; i < d; i++) rInverse[i + i * d] = 1;
+        backend.TriangularSolve(Side.Left, Triangle.Upper, Transpose.No, Diagonal.NonUnit, d, d, 1, p.Triangle, d, rInverse, d);
+        return SketchErrorReport.Compute(m, d, sketchedResidual, rInverse, 0.01, 100, kind == SketchKind.Gaussian);
     }
 
     private static SketchAndPreconditionResult Iterate(SketchAndPreconditionResult res, IAdjointableOperator a, SketchPreconditioner p,

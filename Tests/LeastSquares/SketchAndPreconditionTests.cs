@@ -169,6 +169,25 @@ public class SketchAndPreconditionTests
         Assert.That(result.UsedDenseFallback, Is.False);
     }
 
+    // The warm start's §2.4 report equals sketch-and-solve's report for the same sketch (same kind, seed, attempt and m):
+    // ρ̂ and every se_j to 1e−12 relative (the same SA, QR and R⁻¹ up to the order of the triangular solves).
+    [Test]
+    public void WarmStartReport_EqualsSketchAndSolveReportForTheSameSketch()
+    {
+        var p = LeastSquaresTestProblems.Incoherent(3000, 20, 1e3, seed: 21);
+        var sketch = new SketchOptions { Kind = SketchKind.SparseSign, RowFactor = 4, Seed = 77 };
+        var x = new double[20];
+        var sap = SketchAndPrecondition.Solve(p.A, p.B, x, new SketchAndPreconditionOptions { Sketch = sketch });
+        var xs = new double[20];
+        var sas = SketchAndSolve.Solve(p.A, p.B, xs, new SketchAndSolveOptions { Sketch = sketch });
+        Assert.That(sap.WarmStartReport, Is.Not.Null);
+        var w = sap.WarmStartReport!;
+        var r = sas.Report!;
+        Assert.That(w.ResidualEstimate, Is.EqualTo(r.ResidualEstimate).Within(1e-12 * r.ResidualEstimate));
+        for (int j = 0; j < 20; j++) Assert.That(w.StandardErrors[j], Is.EqualTo(r.StandardErrors[j]).Within(1e-12 * r.StandardErrors[j]));
+        Assert.That(w.Quantile, Is.EqualTo(r.Quantile));
+    }
+
     // ------------------------------------------------------------------ item 12: verification seam
 
     [Test]
