@@ -26,6 +26,7 @@ public static class Program
             ConvertCommand.Create(),
             BenchCommand.Create(),
             PdeCommand.Create(),
+            LstsqCommand.Create(),
             ValidateCommand.Create(),
         };
         return root;

@@ -22,13 +22,13 @@ public static class BenchCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR), dense (dense backends vs numpy and managed), sor-bandit, heat, or gp (GP-HM accuracy and step times)." };
-        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat", "gp");
+        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR), dense (dense backends vs numpy and managed), sor-bandit, heat, gp (GP-HM accuracy and step times) or lstsq (sketched least squares LS-1 … LS-7)." };
+        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat", "gp", "lstsq");
         var problems = new Option<string>("--problems") { Description = "cg: comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
         var repeats = new Option<int?>("--repeats") { Description = "Runs per configuration; the fastest is reported (default 2 for cg, 3 for dense)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
         var csv = new Option<string?>("--csv") { Description = "cg: also write the rows as CSV to this file." };
-        var quick = new Option<bool>("--quick") { Description = "dense: skip the managed backend at n = 2000 and for the tall QR (it takes minutes there)." };
+        var quick = new Option<bool>("--quick") { Description = "dense: skip the managed backend at n = 2000 and for the tall QR (it takes minutes there); lstsq: shrunk sizes and draws (plumbing run)." };
         var backends = new Option<string?>("--backends") { Description = "dense: comma-separated backends to measure (default: every available one)." };
         var python = new Option<string>("--python") { Description = "dense: the Python with numpy for the reference run.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var numpyScript = new Option<string>("--numpy-script") { Description = "dense: the numpy reference script.", DefaultValueFactory = _ => "bench/dense_numpy.py" };
@@ -43,10 +43,12 @@ public static class BenchCommand
         var paper = new Option<bool>("--paper") { Description = "gp: also case 1 for 100 000 steps (the reference's count)." };
         var noTiming = new Option<bool>("--no-timing") { Description = "gp: skip the per-backend timing table." };
         var timingOnly = new Option<bool>("--timing-only") { Description = "gp: only the per-backend timing table." };
+        var only = new Option<string?>("--only") { Description = "lstsq: comma-separated benchmarks, e.g. LS-1,LS-4 (default: all seven)." };
+        var draws = new Option<int?>("--draws") { Description = "lstsq: draws per stochastic cell (default: the spec's 5, 30 for LS-3, 20 seeds for LS-6)." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
             what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds, count, trials, nx, budget,
-            stepsScale, longRuns, paper, noTiming, timingOnly,
+            stepsScale, longRuns, paper, noTiming, timingOnly, only, draws,
         };
         cmd.SetAction(r =>
         {
@@ -57,6 +59,9 @@ public static class BenchCommand
                     var o = new SorBanditBenchOptions(r.GetValue(count) ?? 5000, r.GetValue(trials), r.GetValue(nx), r.GetValue(markdown), r.GetValue(budget));
                     return r.GetValue(what) == "heat" ? SorBanditBench.RunHeat(o) : SorBanditBench.RunSor(o);
                 }
+
+                if (r.GetValue(what) == "lstsq")
+                    return LstsqBench.Run(new LstsqBenchOptions(r.GetValue(quick), r.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), r.GetValue(draws), r.GetValue(markdown)));
 
                 if (r.GetValue(what) == "gp")
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Solvers.Cli.Infrastructure;
 using Solvers.IO;
 using Solvers.IO.Hdf5;
+using Solvers.LeastSquares;
 using Solvers.Pde;
 using Spectre.Console;
 
@@ -13,8 +14,8 @@ public static class GenerateCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var kind = new Argument<string>("kind") { Description = "poisson2d, poisson3d, diffusion2d, sor-sequence (shifted-Laplacian SOR sequence) or heat-sequence (2-D heat, Crank–Nicolson)." };
-        kind.AcceptOnlyFromAmong("poisson2d", "poisson3d", "diffusion2d", "sor-sequence", "heat-sequence");
+        var kind = new Argument<string>("kind") { Description = "poisson2d, poisson3d, diffusion2d, sor-sequence (shifted-Laplacian SOR sequence) heat-sequence (2-D heat, Crank–Nicolson), lstsq-incoherent (least squares with a known solution) or lstsq-coherent (Blendenpik-style, maximum leverage 1)." };
+        kind.AcceptOnlyFromAmong("poisson2d", "poisson3d", "diffusion2d", "sor-sequence", "heat-sequence", "lstsq-incoherent", "lstsq-coherent");
         var n = new Option<int?>("--n") { Description = "Interior grid points per axis (poisson2d, poisson3d, diffusion2d: required; sor-sequence: default 10)." };
         var distribution = new Option<string>("--distribution") { Description = "sor-sequence: shift distribution, high (Beta(0.5, 1.5)) or low (Beta(2, 6)).", DefaultValueFactory = _ => "high" };
         distribution.AcceptOnlyFromAmong("high", "low");
@@ -23,13 +24,16 @@ public static class GenerateCommand
         var steps = new Option<int>("--steps") { Description = "heat-sequence: number of time steps T.", DefaultValueFactory = _ => 100 };
         var dt = new Option<double>("--dt") { Description = "heat-sequence: time step.", DefaultValueFactory = _ => 1e-3 };
         var contrast = new Option<double>("--contrast") { Description = "diffusion2d: coefficient contrast max(a)/min(a).", DefaultValueFactory = _ => 100 };
-        var seed = new Option<int>("--seed") { Description = "diffusion2d: seed of the coefficient field; sor-sequence: seed of the instance stream.", DefaultValueFactory = _ => 1 };
-        var storage = new Option<string>("--storage") { Description = "Operator storage: stencil (matrix-free) or csr.", DefaultValueFactory = _ => "stencil" };
+        var seed = new Option<int>("--seed") { Description = "diffusion2d: seed of the coefficient field; sor-sequence: seed of the instance stream; lstsq-*: seed of the Philox stream.", DefaultValueFactory = _ => 1 };
+        var storage = new Option<string>("--storage") { Description = "Operator storage: stencil (matrix-free; dense for lstsq-*) or csr.", DefaultValueFactory = _ => "stencil" };
         storage.AcceptOnlyFromAmong("stencil", "csr");
+        var rows = new Option<int?>("--rows") { Description = "lstsq-*: rows n of A (n ≥ d)." };
+        var cols = new Option<int?>("--cols") { Description = "lstsq-*: columns d of A." };
+        var kappa = new Option<double>("--kappa") { Description = "lstsq-incoherent: κ₂(A) (singular values logspaced from 1 to 1/κ).", DefaultValueFactory = _ => 1e4 };
         var output = new Option<string>("--output", "-o") { Description = "Output HDF5 file.", Required = true };
         var cmd = new Command("generate", "Generate a Poisson or variable-coefficient diffusion problem set with a manufactured solution, or a sequence of related systems for SOR/SSOR-PCG with a tuned ω.")
         {
-            kind, n, contrast, seed, storage, distribution, count, nx, steps, dt, output,
+            kind, n, contrast, seed, storage, distribution, count, nx, steps, dt, rows, cols, kappa, output,
         };
         cmd.SetAction(r =>
         {
@@ -40,6 +44,9 @@ public static class GenerateCommand
                 if (r.GetValue(kind) is "sor-sequence" or "heat-sequence")
                     return WriteSequence(r.GetValue(kind)!, r.GetValue(n), r.GetValue(distribution)!, r.GetValue(count), r.GetValue(seed),
                         r.GetValue(nx), r.GetValue(steps), r.GetValue(dt), path);
+                if (r.GetValue(kind) is "lstsq-incoherent" or "lstsq-coherent")
+                    return WriteLeastSquares(r.GetValue(kind)!, r.GetValue(rows), r.GetValue(cols), r.GetValue(kappa), r.GetValue(seed),
+                        r.GetValue(storage) == "csr", path, $"solvers generate {string.Join(' ', r.Tokens.Select(t => t.Value))}");
                 int size = r.GetValue(n) ?? throw new ArgumentException($"--n is required for {r.GetValue(kind)}.");
                 if (size < 2) throw new ArgumentException($"--n must be ≥ 2 (got {size}).");
                 bool matrixFree = r.GetValue(storage) == "stencil";
@@ -62,6 +69,39 @@ public static class GenerateCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>A least-squares problem set of spec sketched-regression §4 (dense A unless --storage csr).</summary>
+    private static int WriteLeastSquares(string kind, int? rows, int? cols, double kappa, int seed, bool csr, string path, string description)
+    {
+        int n = rows ?? throw new ArgumentException($"--rows is required for {kind}.");
+        int d = cols ?? throw new ArgumentException($"--cols is required for {kind}.");
+        if (d < 1 || n < d) throw new ArgumentException($"need n ≥ d ≥ 1 (got --rows {n} --cols {d}).");
+        if (seed < 0) throw new ArgumentException($"--seed must be ≥ 0 (got {seed}).");
+        bool incoherent = kind == "lstsq-incoherent";
+        var t = incoherent ? LeastSquaresTestProblems.Incoherent(n, d, kappa, (ulong)seed) : LeastSquaresTestProblems.Coherent(n, d, (ulong)seed);
+        var meta = new Dictionary<string, string>
+        {
+            ["generator"] = kind,
+            ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["kappa"] = t.Kappa.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["residual_ratio"] = "0.1",
+        };
+        var p = new LinearProblem("000000", t.Name, ProblemKind.LeastSquares, t.A, LinearProblem.AsBlock(t.B),
+            t.Solution is { } xs ? LinearProblem.AsBlock(xs) : null, null, null, null, new Dictionary<string, double[]>(), meta,
+            new LoadReport { Format = "generated" })
+        {
+            Attributes = new Dictionary<string, string>
+            {
+                ["source"] = "solvers generate " + kind + " (spec sketched-regression §4." + (incoherent ? "1" : "2") + ")",
+                ["cond2_estimate"] = t.Kappa.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        var writer = new ProblemSetWriter { Description = description };
+        writer.Add(p, new ProblemWriteOptions { Storage = csr ? "csr" : "dense", Compression = 0 });
+        writer.Write(path);
+        AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(path)}[/]: {Markup.Escape(t.Name)}, A {n}×{d} ({(csr ? "csr" : "dense")}){(incoherent ? ", x_exact = x*" : ", no x_exact (x* ≠ x₀; use dense QR)")}");
+        return ExitCodes.Success;
     }
 
     private static int WriteSequence(string kind, int? n, string distribution, int count, int seed, int nx, int steps, double dt, string path)
