@@ -9,9 +9,10 @@ namespace Solvers.Operators;
 /// A dense matrix held row-major. Apply is one TensorPrimitives.Dot
 /// per row, in parallel over fixed row blocks for large matrices, and allocates nothing; ApplyAdjoint runs over a
 /// fixed, thread-count-independent row partition with per-block vectors reduced in block order (deterministic); the MathNet view
-/// (<see cref="Matrix"/>) is for the dense direct paths.
+/// (<see cref="Matrix"/>) is for the dense direct paths. ApplyWithNormal forms A·x and AᵀA·x in one pass over the same
+/// row blocks as ApplyAdjoint.
 /// </summary>
-public sealed unsafe class DenseOperator : IAdjointableOperator, IHasDiagonal, IConvertibleToCsr
+public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, IConvertibleToCsr
 {
     /// <summary>From this many entries up, Apply and ApplyAdjoint run in parallel over row blocks.</summary>
     public const int ParallelThreshold = 1 << 16;
@@ -156,6 +157,65 @@ public sealed unsafe class DenseOperator : IAdjointableOperator, IHasDiagonal, I
         }
 
         _adjointScratch = scratch;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One pass over A: each row a_i gives y_i = a_i·x (the dot product of <see cref="Apply"/>, so y is bit-identical to
+    /// Apply's) and is then, still in cache, added as y_i·a_i to its block's private vector. The blocks, the block vectors and
+    /// the block-order reduction are those of <see cref="ApplyAdjoint"/>, so <paramref name="normal"/> is bit-identical run to
+    /// run and across thread counts, and equal to ApplyAdjoint(Apply(x)). Allocation-free like ApplyAdjoint.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span of the wrong length.</exception>
+    public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal)
+    {
+        LinearOperator.CheckApply(this, x, y, adjoint: false);
+        if (normal.Length != Columns)
+            throw new ArgumentException($"normal has length {normal.Length}, but the {Rows}×{Columns} {nameof(DenseOperator)} needs {Columns}.", nameof(normal));
+        int blocks = _adjointStarts.Length - 1;
+        if (blocks <= 1)
+        {
+            normal.Clear();
+            for (int i = 0; i < Rows; i++)
+            {
+                var row = new ReadOnlySpan<double>(_data, i * Columns, Columns);
+                double yi = TensorPrimitives.Dot(row, x);
+                y[i] = yi;
+                if (yi != 0) TensorPrimitives.MultiplyAdd(row, yi, normal, normal);
+            }
+
+            return;
+        }
+
+        double[] scratch = Interlocked.Exchange(ref _adjointScratch, null) ?? new double[(long)blocks * Columns];
+        fixed (double* pa = _data, px = x, py = y, pn = normal, pd = scratch)
+        fixed (int* bs = _adjointStarts)
+        {
+            var st = new AdjointState { A = pa, X = px, Y = py, D = pd, BlockStarts = bs, Columns = Columns, Blocks = blocks };
+            ParallelBlocks.Shared.Run(&FusedBlock, &st, blocks);
+            st.Y = pn;
+            int chunks = (Columns + ReduceChunk - 1) / ReduceChunk;
+            ParallelBlocks.Shared.Run(&ReduceBlock, &st, chunks);
+        }
+
+        _adjointScratch = scratch;
+    }
+
+    /// <summary>One row block of <see cref="ApplyWithNormal"/>: X is the input x, Y receives A·x, D the block's AᵀA·x part.</summary>
+    private static void FusedBlock(void* state, int block)
+    {
+        var st = (AdjointState*)state;
+        int n = st->Columns;
+        var x = new ReadOnlySpan<double>(st->X, n);
+        var d = new Span<double>(st->D + (long)block * n, n);
+        d.Clear();
+        for (int i = st->BlockStarts[block]; i < st->BlockStarts[block + 1]; i++)
+        {
+            var row = new ReadOnlySpan<double>(st->A + (long)i * n, n);
+            double yi = TensorPrimitives.Dot(row, x);
+            st->Y[i] = yi;
+            if (yi != 0) TensorPrimitives.MultiplyAdd(row, yi, d, d);
+        }
     }
 
     /// <summary>Columns per task of the block-order reduction (the order over blocks is the same for every chunking).</summary>
