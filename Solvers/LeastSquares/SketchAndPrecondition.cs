@@ -461,7 +461,7 @@ public static partial class SketchAndPrecondition
         long t0 = Stopwatch.GetTimestamp();
         ILogger? logger = hooks.Logger;
         int n = a.Rows, d = a.Columns, rank = p.Rank;
-        var abar = new TriangularPreconditionedOperator(a, p);
+        var abar = TriangularPreconditionedOperator.Create(a, p);
         var r = new double[n];
         var dx = new double[d];
         var y = new double[rank];
