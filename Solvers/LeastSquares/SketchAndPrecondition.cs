@@ -87,6 +87,12 @@ public sealed record SketchAndPreconditionOptions
     /// <summary>LSQR iteration cap per correction solve; 0 ⇒ 4·⌈2 ln(1/atol)/ln γ⌉ (188 at the defaults), never SolverOptions' 2n.</summary>
     public int MaxIterations { get; init; }
 
+    /// <summary>
+    /// LSQR's fused pass (<see cref="LsqrOptions.UseFusedNormalPass"/>): one pass over A per iteration instead of two,
+    /// when A implements <see cref="IFusedNormalOperator"/> (dense A does) (false).
+    /// </summary>
+    public bool FusedNormalPass { get; init; }
+
     /// <summary>Wall-clock limit of the whole solve; null for none.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
@@ -528,6 +534,7 @@ public static partial class SketchAndPrecondition
                 TimeLimit = remaining,
                 LogEvery = options.LogEvery,
                 IterationOffset = total,
+                UseFusedNormalPass = options.FusedNormalPass,
             };
             var lsqr = Lsqr.Solve(abar, r, y, lsqrOptions, new SolverHooks(logger, hooks.Progress, hooks.CancellationToken), workspace);
             total += lsqr.Summary.Iterations;
