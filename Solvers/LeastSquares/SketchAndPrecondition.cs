@@ -88,10 +88,14 @@ public sealed record SketchAndPreconditionOptions
     public int MaxIterations { get; init; }
 
     /// <summary>
-    /// LSQR's fused pass (<see cref="LsqrOptions.UseFusedNormalPass"/>): one pass over A per iteration instead of two,
-    /// when A implements <see cref="IFusedNormalOperator"/> (dense A does) (false).
+    /// LSQR's fused pass (<see cref="LsqrOptions.UseFusedNormalPass"/>, spec §3.8): one pass over A per iteration instead of
+    /// two, when A implements <see cref="IFusedNormalOperator"/> (dense A does) (true). On by default because it was
+    /// measured: about a quarter less iteration time at 50 000×1000 on 2 cores, and LS-4 and LS-5 pass with it (η 3.9·10⁻¹⁵
+    /// and 1.2·10⁻¹³ with one refinement step; the 0-step κ = 10¹⁰ run still reports Stagnated). The ĀᵀĀ recurrence is
+    /// benign here because the verified Ā = AR⁻¹ is well conditioned, and every correction solve is judged by η recomputed
+    /// in double from b − Ax. Set false for the plain two-pass LSQR.
     /// </summary>
-    public bool FusedNormalPass { get; init; }
+    public bool FusedNormalPass { get; init; } = true;
 
     /// <summary>Wall-clock limit of the whole solve; null for none.</summary>
     public TimeSpan? TimeLimit { get; init; }

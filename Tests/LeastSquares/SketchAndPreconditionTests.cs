@@ -333,14 +333,16 @@ public class SketchAndPreconditionTests
         Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-12), "BackwardErrorLimit = 100·atol");
     }
 
-    // ------------------------------------------------------------------ fused pass (§3.8): items 13 and LS-4/LS-5-like checks
+    // ------------------------------------------------------------------ fused pass (§3.8): items 13 and LS-4/LS-5-like checks,
+    // with the fused pass (the default) and without it, set explicitly
 
-    [Test]
-    public void FusedPass_Incoherent20000x50_Kappa1e4_FullAccuracy()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_Incoherent20000x50_Kappa1e4_FullAccuracy(bool fused)
     {
         var p = LeastSquaresTestProblems.Incoherent(20_000, 50, 1e4, seed: 13);
         var x = new double[50];
-        var result = Run(p.A, p.B, x, new SketchAndPreconditionOptions { FusedNormalPass = true });
+        var result = Run(p.A, p.B, x, new SketchAndPreconditionOptions { FusedNormalPass = fused });
         TestContext.Out.WriteLine(FormattableString.Invariant(
             $"iterations {string.Join('+', result.IterationsPerSolve)}, η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, error {RelativeError(x, p.X0)}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations));
@@ -350,11 +352,12 @@ public class SketchAndPreconditionTests
         Assert.That(result.IterationsPerSolve, Has.Count.GreaterThanOrEqualTo(2), "warm-started solve + 1 refinement step");
     }
 
-    [Test]
-    public void FusedPass_NoRefinementAtKappa1e10_Stagnates()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_NoRefinementAtKappa1e10_Stagnates(bool fused)
     {
         var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
-        var options = new SketchAndPreconditionOptions { RefinementSteps = 0, MaxRefinementSteps = 0, FusedNormalPass = true };
+        var options = new SketchAndPreconditionOptions { RefinementSteps = 0, MaxRefinementSteps = 0, FusedNormalPass = fused };
         var result = Run(p.A, p.B, new double[40], options);
         TestContext.Out.WriteLine(FormattableString.Invariant($"η = {result.BackwardError}, iterations {result.Summary.Iterations}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.Stagnated), $"η = {result.BackwardError}");
@@ -362,11 +365,12 @@ public class SketchAndPreconditionTests
         Assert.That(result.IllConditioned, Is.True);
     }
 
-    [Test]
-    public void FusedPass_WithRefinementAtKappa1e10_ReachesBackwardErrorLimit()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_WithRefinementAtKappa1e10_ReachesBackwardErrorLimit(bool fused)
     {
         var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
-        var result = Run(p.A, p.B, new double[40], new SketchAndPreconditionOptions { FusedNormalPass = true });
+        var result = Run(p.A, p.B, new double[40], new SketchAndPreconditionOptions { FusedNormalPass = fused });
         TestContext.Out.WriteLine(FormattableString.Invariant($"η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, iterations {string.Join('+', result.IterationsPerSolve)}"));
         Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations), $"η = {result.BackwardError}");
         Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-12), "LS-5: 1 refinement step, η ≤ 1e-12");
