@@ -31,6 +31,15 @@ public sealed record LsqrOptions
     /// <summary>First value of the cumulative iteration count reported to progress (SAP's correction solves continue it).</summary>
     public int IterationOffset { get; init; }
 
+    /// <summary>
+    /// When the operator is an <see cref="IFusedNormalOperator"/>, make one fused pass per iteration (Āv_i and ĀᵀĀv_i
+    /// together) and obtain Āᵀu_{i+1} from the recurrence Āᵀu_{i+1} = (ĀᵀĀv_i − α_i(α_iv_i + β_iv_{i−1}))/β_{i+1}
+    /// (spec sketched-regression §3.8) instead of a second pass (false). Opt-in: it halves the traffic over Ā, but
+    /// Björck, Elfving and Strakoš found such ĀᵀĀ variants less accurate than LSQR on ill-conditioned problems. Ignored for
+    /// operators without the fused pass.
+    /// </summary>
+    public bool UseFusedNormalPass { get; init; }
+
     /// <summary>The options used when none are given.</summary>
     public static LsqrOptions Default { get; } = new();
 }
@@ -58,6 +67,8 @@ public sealed class LsqrWorkspace
         V = new double[columns];
         W = new double[columns];
         ScratchColumns = new double[columns];
+        PreviousV = new double[columns];
+        Normal = new double[columns];
     }
 
     /// <summary>m.</summary>
@@ -75,6 +86,12 @@ public sealed class LsqrWorkspace
     internal double[] W { get; }
 
     internal double[] ScratchColumns { get; }
+
+    /// <summary>v_{i−1} of the fused recurrence (also holds Āᵀu_i = α_iv_i + β_iv_{i−1} briefly).</summary>
+    internal double[] PreviousV { get; }
+
+    /// <summary>ĀᵀĀv_i from the fused pass.</summary>
+    internal double[] Normal { get; }
 }
 
 /// <summary>
@@ -100,6 +117,11 @@ public sealed class LsqrWorkspace
 /// 10 consecutive iterations gives <see cref="ConvergenceReason.Stagnated"/>. The cap gives
 /// <see cref="ConvergenceReason.DivergedMaxIterations"/>; cancellation (checked once per iteration, also before the first)
 /// and the time limit give <see cref="ConvergenceReason.Cancelled"/> and <see cref="ConvergenceReason.TimeLimit"/>.</para>
+/// <para><b>Fused pass</b> (<see cref="LsqrOptions.UseFusedNormalPass"/> with an <see cref="IFusedNormalOperator"/>).
+/// Iteration i makes one pass giving Āv_i and q = ĀᵀĀv_i; Āᵀu_{i+1} = (q − α_i(α_iv_i + β_iv_{i−1}))/β_{i+1} (v₀ = 0,
+/// Āᵀu₁ formed directly at initialisation) replaces the product with Āᵀ. Everything else — the scalars, the checks, the
+/// stopping tests, the breakdowns — is the same; with β_{i+1} = 0 the recurrence is not evaluated (the iteration ends as
+/// above).</para>
 /// <para><b>Residuals.</b> <see cref="SolverResult.FinalResidualNorm"/> and <see cref="SolverResult.TrueResidualNorm"/> both
 /// hold the estimate φ̄; LSQR does not recompute ‖c − Āy‖ (callers that need it recompute it, as SAP does).</para>
 /// <para><b>Progress and logging.</b> Progress receives (IterationOffset + i, φ̄, φ̄/‖c‖) after every completed iteration;
@@ -142,6 +164,8 @@ public static partial class Lsqr
 
         y.Clear();
         Span<double> u = ws.U, v = ws.V, w = ws.W, tm = ws.ScratchRows, tn = ws.ScratchColumns;
+        IFusedNormalOperator? fused = options.UseFusedNormalPass ? a as IFusedNormalOperator : null;
+        Span<double> vPrevious = ws.PreviousV, normal = ws.Normal;
         ReadOnlySpan<double> offset = options.SolutionOffset;
 
         // Initialisation: β₁u₁ = c, α₁v₁ = Āᵀu₁, w₁ = v₁.
@@ -163,6 +187,8 @@ public static partial class Lsqr
 
         VectorMath.Scale(1 / alpha, v);
         v.CopyTo(w);
+        if (fused is not null) vPrevious.Clear(); // v₀ = 0
+        double betaCurrent = beta; // β_i of the fused recurrence
         double phiBar = beta, rhoBar = alpha, normSquare = 0, arNorm = alpha * beta;
         long timeLimitTicks = options.TimeLimit is { } limit
             ? (long)Math.Min(limit.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 2.0)
@@ -186,8 +212,9 @@ public static partial class Lsqr
                 break;
             }
 
-            // 1. β_{i+1}u_{i+1} = Āv_i − α_iu_i.
-            a.Apply(v, tm);
+            // 1. β_{i+1}u_{i+1} = Āv_i − α_iu_i (fused: with ĀᵀĀv_i from the same pass).
+            if (fused is not null) fused.ApplyWithNormal(v, tm, normal);
+            else a.Apply(v, tm);
             VectorMath.Xpby(tm, -alpha, u);
             double betaNext = VectorMath.Norm2(u);
             if (!double.IsFinite(betaNext))
@@ -204,8 +231,23 @@ public static partial class Lsqr
             if (betaNext > 0)
             {
                 VectorMath.Scale(1 / betaNext, u);
-                a.ApplyAdjoint(u, tn);
-                VectorMath.Xpby(tn, -betaNext, v);
+                if (fused is not null)
+                {
+                    // Āᵀu_{i+1} = (ĀᵀĀv_i − α_i·Āᵀu_i)/β_{i+1} with Āᵀu_i = α_iv_i + β_iv_{i−1}, formed in vPrevious.
+                    VectorMath.Scale(betaCurrent, vPrevious);
+                    VectorMath.Axpy(alpha, v, vPrevious);
+                    VectorMath.Axpy(-alpha, vPrevious, normal);
+                    VectorMath.Scale(1 / betaNext, normal);
+                    v.CopyTo(vPrevious);
+                    VectorMath.Xpby(normal, -betaNext, v);
+                    betaCurrent = betaNext;
+                }
+                else
+                {
+                    a.ApplyAdjoint(u, tn);
+                    VectorMath.Xpby(tn, -betaNext, v);
+                }
+
                 alphaNext = VectorMath.Norm2(v);
                 if (!double.IsFinite(alphaNext))
                 {

@@ -228,26 +228,39 @@ internal sealed class SketchPreconditioner
     }
 }
 
-/// <summary>Ā = A·P⁻¹ (A·R⁻¹ or A·T) as an adjointable n×r operator for LSQR; not thread-safe (one d-vector scratch).</summary>
-internal sealed class TriangularPreconditionedOperator : IAdjointableOperator
+/// <summary>
+/// Ā = A·P⁻¹ (A·R⁻¹ or A·T) as an adjointable n×r operator for LSQR; not thread-safe (d-vector scratch). Build it with
+/// <see cref="Create"/>, which returns the fused variant (<see cref="FusedTriangularPreconditionedOperator"/>) when A
+/// can form A·x and AᵀA·x in one pass.
+/// </summary>
+internal class TriangularPreconditionedOperator : IAdjointableOperator
 {
-    private readonly IAdjointableOperator _a;
-    private readonly SketchPreconditioner _p;
-    private readonly double[] _scratch;
-
     /// <summary>Wraps A and P.</summary>
     public TriangularPreconditionedOperator(IAdjointableOperator a, SketchPreconditioner p)
     {
-        _a = a;
-        _p = p;
-        _scratch = new double[a.Columns];
+        A = a;
+        P = p;
+        Scratch = new double[a.Columns];
     }
 
-    /// <inheritdoc/>
-    public int Rows => _a.Rows;
+    /// <summary>The wrapped A.</summary>
+    protected IAdjointableOperator A { get; }
+
+    /// <summary>The preconditioner P.</summary>
+    protected SketchPreconditioner P { get; }
+
+    /// <summary>A d-vector scratch (P⁻¹x, or Aᵀx).</summary>
+    protected double[] Scratch { get; }
+
+    /// <summary>Ā = A·P⁻¹, implementing <see cref="IFusedNormalOperator"/> exactly when <paramref name="a"/> does.</summary>
+    public static TriangularPreconditionedOperator Create(IAdjointableOperator a, SketchPreconditioner p) =>
+        a is IFusedNormalOperator fused ? new FusedTriangularPreconditionedOperator(fused, p) : new TriangularPreconditionedOperator(a, p);
 
     /// <inheritdoc/>
-    public int Columns => _p.Rank;
+    public int Rows => A.Rows;
+
+    /// <inheritdoc/>
+    public int Columns => P.Rank;
 
     /// <inheritdoc/>
     public OperatorProperties Properties => OperatorProperties.None;
@@ -255,14 +268,38 @@ internal sealed class TriangularPreconditionedOperator : IAdjointableOperator
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y)
     {
-        _p.ApplyInverse(x, _scratch);
-        _a.Apply(_scratch, y);
+        P.ApplyInverse(x, Scratch);
+        A.Apply(Scratch, y);
     }
 
     /// <inheritdoc/>
     public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y)
     {
-        _a.ApplyAdjoint(x, _scratch);
-        _p.ApplyInverseTranspose(_scratch, y);
+        A.ApplyAdjoint(x, Scratch);
+        P.ApplyInverseTranspose(Scratch, y);
+    }
+}
+
+/// <summary>Ā = A·P⁻¹ over an A with a fused pass: ĀᵀĀx = P⁻ᵀ·Aᵀ·(A·(P⁻¹x)) with one pass over A; not thread-safe.</summary>
+internal sealed class FusedTriangularPreconditionedOperator : TriangularPreconditionedOperator, IFusedNormalOperator
+{
+    private readonly IFusedNormalOperator _fused;
+    private readonly double[] _normal;
+
+    /// <summary>Wraps A and P.</summary>
+    public FusedTriangularPreconditionedOperator(IFusedNormalOperator a, SketchPreconditioner p)
+        : base(a, p)
+    {
+        _fused = a;
+        _normal = new double[a.Columns];
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>y = A·(P⁻¹x) and normal = P⁻ᵀ·(Aᵀy), the two products of A in one fused pass.</remarks>
+    public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal)
+    {
+        P.ApplyInverse(x, Scratch);
+        _fused.ApplyWithNormal(Scratch, y, _normal);
+        P.ApplyInverseTranspose(_normal, normal);
     }
 }

@@ -294,6 +294,88 @@ public class LsqrTests
         }
     }
 
+    // ------------------------------------------------------------------ fused pass (spec sketched-regression §3.8)
+
+    [TestCase(300, 20, false)]
+    [TestCase(20_000, 30, true)]
+    public void DenseApplyWithNormal_MatchesApplyThenAdjoint_DeterministicAndAllocationFree(int m, int n, bool parallel)
+    {
+        var a = RandomOperator(m, n, 30);
+        Assert.That(m * n >= DenseOperator.ParallelThreshold, Is.EqualTo(parallel), "the intended (serial / row-block) path");
+        double[] x = RandomVector(n, 31);
+        var y = new double[m];
+        var normal = new double[n];
+        for (int k = 0; k < 3; k++) a.ApplyWithNormal(x, y, normal); // warm-up: first-call JIT and type loading on this thread
+        var y2 = new double[m];
+        var normal2 = new double[n];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 3; k++) a.ApplyWithNormal(x, y2, normal2);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes over three calls");
+        Assert.That(y2, Is.EqualTo(y).Within(0.0), "y bit-identical run to run");
+        Assert.That(normal2, Is.EqualTo(normal).Within(0.0), "AᵀAx bit-identical run to run");
+
+        var yApply = new double[m];
+        a.Apply(x, yApply);
+        Assert.That(y, Is.EqualTo(yApply).Within(0.0), "y bit-identical to Apply");
+        var reference = new double[n];
+        a.ApplyAdjoint(yApply, reference);
+        Assert.That(RelativeDifference(normal, reference), Is.LessThanOrEqualTo(1e-13), "AᵀAx vs ApplyAdjoint(Apply(x)), 1e-13 relative");
+    }
+
+    [TestCase(300, 20)]
+    [TestCase(20_000, 30)]
+    public void FusedPass_MatchesUnfusedAndDenseQr(int m, int n)
+    {
+        var a = RandomOperator(m, n, 32);
+        double[] c = RandomVector(m, 33);
+        var yPlain = new double[n];
+        var yFused = new double[n];
+        var plain = Lsqr.Solve(a, c, yPlain, Tight);
+        var fused = Lsqr.Solve(a, c, yFused, Tight with { UseFusedNormalPass = true });
+        double[] reference = a.Matrix.QR().Solve(Vector<double>.Build.DenseOfArray(c)).ToArray();
+        TestContext.Out.WriteLine($"iterations: plain {plain.Summary.Iterations}, fused {fused.Summary.Iterations}");
+
+        Assert.That(fused.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations), "test (2) on an inconsistent system");
+        Assert.That(RelativeDifference(yFused, yPlain), Is.LessThanOrEqualTo(1e-10), "fused vs unfused, 1e-10 relative");
+        Assert.That(RelativeDifference(yFused, reference), Is.LessThanOrEqualTo(1e-10), "fused vs dense QR, 1e-10 relative");
+        Assert.That(NormalResidual(a, c, yFused), Is.LessThanOrEqualTo(1e-10 * fused.OperatorNormEstimate * fused.Summary.FinalResidualNorm),
+            "recomputed ‖Aᵀr‖ small");
+        Assert.That(Math.Abs(fused.Summary.Iterations - plain.Summary.Iterations), Is.LessThanOrEqualTo(2));
+    }
+
+    [Test]
+    public void FusedPass_ConsistentSystem_ConvergesByTestOne()
+    {
+        var a = RandomOperator(M, N, 34);
+        double[] x = RandomVector(N, 35);
+        var c = new double[M];
+        a.Apply(x, c);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, Tight with { UseFusedNormalPass = true });
+
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance), "test (1) on c = A·x");
+        Assert.That(RelativeDifference(y, x), Is.LessThanOrEqualTo(1e-11), "‖y − x‖/‖x‖ ≤ 1e-11");
+    }
+
+    [TestCase(300, 20)]
+    [TestCase(20_000, 30)]
+    public void FusedSolveWithWorkspace_AllocatesNothing(int m, int n)
+    {
+        var a = RandomOperator(m, n, 36);
+        double[] c = RandomVector(m, 37);
+        var y = new double[n];
+        var ws = new LsqrWorkspace(m, n);
+        var options = Tight with { SolutionOffset = new double[n], ReferenceRightHandSideNorm = 1.0, UseFusedNormalPass = true };
+        var first = Lsqr.Solve(a, c, y, options, default, ws);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var second = Lsqr.Solve(a, c, y, options, default, ws);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes");
+        Assert.That(second.Summary.Iterations, Is.EqualTo(first.Summary.Iterations));
+        Assert.That(second.Summary.Iterations, Is.GreaterThan(5));
+    }
+
     private sealed class Recorder : IProgress<IterationInfo>
     {
         public List<int> Iterations { get; } = [];

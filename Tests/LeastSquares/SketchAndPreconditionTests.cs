@@ -333,6 +333,49 @@ public class SketchAndPreconditionTests
         Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-12), "BackwardErrorLimit = 100·atol");
     }
 
+    // ------------------------------------------------------------------ fused pass (§3.8): items 13 and LS-4/LS-5-like checks,
+    // with the fused pass (the default) and without it, set explicitly
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_Incoherent20000x50_Kappa1e4_FullAccuracy(bool fused)
+    {
+        var p = LeastSquaresTestProblems.Incoherent(20_000, 50, 1e4, seed: 13);
+        var x = new double[50];
+        var result = Run(p.A, p.B, x, new SketchAndPreconditionOptions { FusedNormalPass = fused });
+        TestContext.Out.WriteLine(FormattableString.Invariant(
+            $"iterations {string.Join('+', result.IterationsPerSolve)}, η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, error {RelativeError(x, p.X0)}"));
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations));
+        Assert.That(RelativeError(x, p.X0), Is.LessThanOrEqualTo(1e-10), "LS-4: 1 refinement step, error vs x₀ ≤ 1e-10");
+        Assert.That(result.BackwardError, Is.LessThanOrEqualTo(5e-14), "LS-4: η ≤ 5e-14 (item 13: ≤ 1e-13)");
+        Assert.That(result.Summary.Iterations, Is.LessThanOrEqualTo(80));
+        Assert.That(result.IterationsPerSolve, Has.Count.GreaterThanOrEqualTo(2), "warm-started solve + 1 refinement step");
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_NoRefinementAtKappa1e10_Stagnates(bool fused)
+    {
+        var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
+        var options = new SketchAndPreconditionOptions { RefinementSteps = 0, MaxRefinementSteps = 0, FusedNormalPass = fused };
+        var result = Run(p.A, p.B, new double[40], options);
+        TestContext.Out.WriteLine(FormattableString.Invariant($"η = {result.BackwardError}, iterations {result.Summary.Iterations}"));
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.Stagnated), $"η = {result.BackwardError}");
+        Assert.That(result.BackwardError, Is.GreaterThan(1e-10), "LS-5: without refinement η stays above 1e-10");
+        Assert.That(result.IllConditioned, Is.True);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FusedOrNot_WithRefinementAtKappa1e10_ReachesBackwardErrorLimit(bool fused)
+    {
+        var p = LeastSquaresTestProblems.Incoherent(4000, 40, 1e10, seed: 14);
+        var result = Run(p.A, p.B, new double[40], new SketchAndPreconditionOptions { FusedNormalPass = fused });
+        TestContext.Out.WriteLine(FormattableString.Invariant($"η per solve {string.Join(", ", result.BackwardErrorPerSolve)}, iterations {string.Join('+', result.IterationsPerSolve)}"));
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations), $"η = {result.BackwardError}");
+        Assert.That(result.BackwardError, Is.LessThanOrEqualTo(1e-12), "LS-5: 1 refinement step, η ≤ 1e-12");
+    }
+
     [Test]
     public void Misuse_Throws()
     {
