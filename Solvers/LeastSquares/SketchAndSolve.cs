@@ -306,24 +306,8 @@ public static partial class SketchAndSolve
                     LogRankDeficient(logger, kind, m, attempt, minDiag, maxDiag, options.RankTolerance, canRetry);
                 if (!canRetry)
                 {
-                    // An all-zero column is bad input, not a sketch failure: say so (one pass over A, only on this path).
-                    LeastSquaresChecks.ThrowIfZeroColumn(a);
-                    return new SketchAndSolveResult
-                    {
-                        Status = SketchAndSolveStatus.RankDeficientSketch,
-                        DetectedRank = LeastSquaresChecks.NumericalRank(y, m, d, options.RankTolerance),
-                        Kind = kind,
-                        SketchRows = m,
-                        Seed = seed,
-                        Attempts = attempt + 1,
-                        Resketches = resketches,
-                        ConditionEstimate = double.PositiveInfinity,
-                        MinDiagonal = minDiag,
-                        MaxDiagonal = maxDiag,
-                        SketchTime = sketchTime,
-                        FactorTime = factorTime,
-                        Elapsed = Stopwatch.GetElapsedTime(start),
-                    };
+                    return RankDeficient(a, y, m, d, options.RankTolerance, kind, seed, attempt + 1, resketches, minDiag, maxDiag,
+                        usedDenseFallback: false, sketchTime, factorTime, start);
                 }
                 resketches++;
                 long next = 2L * m;
@@ -457,24 +441,8 @@ public static partial class SketchAndSolve
         {
             if (logger is not null && logger.IsEnabled(LogLevel.Warning))
                 LogRankDeficient(logger, kind, n, attempts, minDiag, maxDiag, options.RankTolerance, false);
-            LeastSquaresChecks.ThrowIfZeroColumn(a);
-            return new SketchAndSolveResult
-            {
-                Status = SketchAndSolveStatus.RankDeficientSketch,
-                DetectedRank = LeastSquaresChecks.NumericalRank(c, n, d, options.RankTolerance),
-                Kind = kind,
-                SketchRows = n,
-                Seed = seed,
-                Attempts = attempts,
-                Resketches = resketches,
-                ConditionEstimate = double.PositiveInfinity,
-                MinDiagonal = minDiag,
-                MaxDiagonal = maxDiag,
-                UsedDenseFallback = true,
-                SketchTime = sketchTime,
-                FactorTime = factorTime + Stopwatch.GetElapsedTime(t1),
-                Elapsed = Stopwatch.GetElapsedTime(start),
-            };
+            return RankDeficient(a, c, n, d, options.RankTolerance, kind, seed, attempts, resketches, minDiag, maxDiag,
+                usedDenseFallback: true, sketchTime, factorTime + Stopwatch.GetElapsedTime(t1), start);
         }
         var w = b.ToArray();
         backend.ApplyQ(Transpose.Yes, n, 1, d, c, n, tau, w, n);
@@ -529,6 +497,34 @@ public static partial class SketchAndSolve
             SketchTime = sketchTime,
             FactorTime = factorTime + Stopwatch.GetElapsedTime(t1),
             Elapsed = elapsed,
+        };
+    }
+
+    /// <summary>
+    /// The <see cref="SketchAndSolveStatus.RankDeficientSketch"/> result of a QR whose R (ld rows) failed the rank check —
+    /// unless A has an all-zero column, which is bad input and throws (one pass over A, only on this path).
+    /// </summary>
+    private static SketchAndSolveResult RankDeficient(ILinearOperator a, ReadOnlySpan<double> r, int ld, int d, double tolerance,
+        SketchKind kind, ulong seed, int attempts, int resketches, double minDiag, double maxDiag, bool usedDenseFallback,
+        TimeSpan sketchTime, TimeSpan factorTime, long start)
+    {
+        LeastSquaresChecks.ThrowIfZeroColumn(a);
+        return new SketchAndSolveResult
+        {
+            Status = SketchAndSolveStatus.RankDeficientSketch,
+            DetectedRank = LeastSquaresChecks.NumericalRank(r, ld, d, tolerance),
+            Kind = kind,
+            SketchRows = ld,
+            Seed = seed,
+            Attempts = attempts,
+            Resketches = resketches,
+            ConditionEstimate = double.PositiveInfinity,
+            MinDiagonal = minDiag,
+            MaxDiagonal = maxDiag,
+            UsedDenseFallback = usedDenseFallback,
+            SketchTime = sketchTime,
+            FactorTime = factorTime,
+            Elapsed = Stopwatch.GetElapsedTime(start),
         };
     }
 

@@ -9,7 +9,7 @@ namespace Solvers.LeastSquares.Sketching;
 /// n_b columns (never whole) and accumulated with the dense backend's gemm, so the result is reproducible bitwise only
 /// for a fixed backend and thread count (spec §3.8); the generated panels themselves are thread-count independent.
 /// </remarks>
-public sealed class GaussianSketch : ISketch
+public sealed class GaussianSketch : SketchBase
 {
     private const int GenerationChunkColumns = 16;
     private readonly PhiloxStream _stream;
@@ -18,34 +18,16 @@ public sealed class GaussianSketch : ISketch
 
     /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
     public GaussianSketch(int rows, int n, ulong seed, int attempt, SketchOptions options)
+        : base(rows, n, seed, attempt)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         _stream = new PhiloxStream(seed, RandomPurpose.GaussianEntries, (uint)attempt);
         _panelHeight = options.PanelWidth;
         _budget = options.WorkspaceBudgetBytes;
-        Rows = rows;
-        Columns = n;
-        Seed = seed;
-        Attempt = attempt;
     }
 
     /// <inheritdoc/>
-    public SketchKind Kind => SketchKind.Gaussian;
-
-    /// <inheritdoc/>
-    public int Rows { get; }
-
-    /// <inheritdoc/>
-    public int Columns { get; }
-
-    /// <inheritdoc/>
-    public ulong Seed { get; }
-
-    /// <inheritdoc/>
-    public int Attempt { get; }
+    public override SketchKind Kind => SketchKind.Gaussian;
 
     /// <summary>
     /// The unscaled panel √m·S[:, j0 : j0 + count] as a column-major m×count array (entry (i, j) at i + m·(j − j0)), generated
@@ -84,7 +66,7 @@ public sealed class GaussianSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
+    public override void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         if (block.Length != (long)Columns * columns)
@@ -106,7 +88,7 @@ public sealed class GaussianSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public void Apply(CsrMatrix matrix, Span<double> result)
+    public override void Apply(CsrMatrix matrix, Span<double> result)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         if (matrix.Rows != Columns)
@@ -137,7 +119,7 @@ public sealed class GaussianSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public double[] Materialize()
+    public override double[] Materialize()
     {
         int m = Rows, n = Columns;
         var panel = new double[(long)m * n];

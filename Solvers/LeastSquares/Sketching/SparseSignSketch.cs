@@ -9,52 +9,37 @@ namespace Solvers.LeastSquares.Sketching;
 /// (index = k·2³² + t); each counter yields two candidates, a duplicate row is redrawn from the next candidate.
 /// The application is bitwise independent of the thread count and of the number of columns of the block.
 /// </remarks>
-public sealed class SparseSignSketch : ISketch
+public sealed class SparseSignSketch : SketchBase
 {
     private readonly HashedSketchCore _core;
 
     /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
     /// <exception cref="ArgumentException">s &gt; m, or s &lt; 1.</exception>
     public SparseSignSketch(int rows, int n, int nonzerosPerColumn, ulong seed, int attempt, SketchOptions options)
+        : base(rows, n, seed, attempt)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (nonzerosPerColumn < 1 || nonzerosPerColumn > rows)
             throw new ArgumentException(
                 $"A sparse-sign sketch needs 1 ≤ s ≤ m (got s = {nonzerosPerColumn}, m = {rows}).", nameof(nonzerosPerColumn));
         _core = new HashedSketchCore(rows, n, nonzerosPerColumn, seed, attempt, options.WorkspaceBudgetBytes);
-        Rows = rows;
-        Columns = n;
-        Seed = seed;
-        Attempt = attempt;
         NonzerosPerColumn = nonzerosPerColumn;
     }
 
     /// <inheritdoc/>
-    public SketchKind Kind => SketchKind.SparseSign;
-
-    /// <inheritdoc/>
-    public int Rows { get; }
-
-    /// <inheritdoc/>
-    public int Columns { get; }
-
-    /// <inheritdoc/>
-    public ulong Seed { get; }
-
-    /// <inheritdoc/>
-    public int Attempt { get; }
+    public override SketchKind Kind => SketchKind.SparseSign;
 
     /// <summary>s, the nonzeros per column.</summary>
     public int NonzerosPerColumn { get; }
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result) => _core.Apply(block, columns, result);
+    public override void Apply(ReadOnlySpan<double> block, int columns, Span<double> result) => _core.Apply(block, columns, result);
 
     /// <inheritdoc/>
-    public void Apply(CsrMatrix matrix, Span<double> result) => _core.Apply(matrix, result);
+    public override void Apply(CsrMatrix matrix, Span<double> result) => _core.Apply(matrix, result);
 
     /// <inheritdoc/>
-    public double[] Materialize() => _core.Materialize();
+    public override double[] Materialize() => _core.Materialize();
 }
 
 /// <summary>
@@ -83,9 +68,6 @@ internal sealed class HashedSketchCore
 
     internal HashedSketchCore(int rows, int n, int nonzeros, ulong seed, int attempt, long budgetBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         _m = rows;
         _n = n;
         _s = nonzeros;

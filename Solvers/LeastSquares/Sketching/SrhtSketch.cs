@@ -17,7 +17,7 @@ namespace Solvers.LeastSquares.Sketching;
 /// A padded copy of the whole input is never made.
 /// </para>
 /// </remarks>
-public sealed class SrhtSketch : ISketch
+public sealed class SrhtSketch : SketchBase
 {
     private const int MinPanelWidth = 8;
     private const int MaxPanelWidth = 64;
@@ -32,20 +32,14 @@ public sealed class SrhtSketch : ISketch
     /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
     /// <exception cref="ArgumentException">rows &lt; 1, n &lt; 1, attempt &lt; 0, or rows &gt; N = 2^⌈log₂ n⌉.</exception>
     public SrhtSketch(int rows, int n, ulong seed, int attempt, SketchOptions options)
+        : base(rows, n, seed, attempt)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         long padded = SketchOptions.NextPowerOfTwo(n);
         if (padded > 1 << 30)
             throw new ArgumentException($"SRHT pads n = {n} to {padded} rows, beyond the supported 2^30.", nameof(n));
         if (rows > padded)
             throw new ArgumentException($"An SRHT sketch of an n = {n}-row matrix allows at most N = {padded} rows; got m = {rows}.", nameof(rows));
-        Rows = rows;
-        Columns = n;
-        Seed = seed;
-        Attempt = attempt;
         _padded = (int)padded;
         _panelWidth = options.PanelWidth;
         _budget = options.WorkspaceBudgetBytes;
@@ -58,19 +52,7 @@ public sealed class SrhtSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public SketchKind Kind => SketchKind.Srht;
-
-    /// <inheritdoc/>
-    public int Rows { get; }
-
-    /// <inheritdoc/>
-    public int Columns { get; }
-
-    /// <inheritdoc/>
-    public ulong Seed { get; }
-
-    /// <inheritdoc/>
-    public int Attempt { get; }
+    public override SketchKind Kind => SketchKind.Srht;
 
     /// <summary>Test seam: the most threads one application uses (−1 = the runtime's choice).</summary>
     internal int MaxDegreeOfParallelism { get; set; } = -1;
@@ -113,7 +95,7 @@ public sealed class SrhtSketch : ISketch
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">columns &lt; 1, or a span is shorter than n·columns (input) or m·columns (output).</exception>
-    public unsafe void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
+    public override unsafe void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         if (block.Length < (long)Columns * columns)
@@ -129,7 +111,7 @@ public sealed class SrhtSketch : ISketch
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The matrix does not have n rows, or the result is shorter than m·k.</exception>
-    public unsafe void Apply(CsrMatrix matrix, Span<double> result)
+    public override unsafe void Apply(CsrMatrix matrix, Span<double> result)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         if (matrix.Rows != Columns)
@@ -146,7 +128,7 @@ public sealed class SrhtSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public double[] Materialize()
+    public override double[] Materialize()
     {
         int n = Columns;
         var identity = new double[(long)n * n];

@@ -3,7 +3,7 @@ using Solvers.Operators;
 namespace Solvers.LeastSquares.Sketching;
 
 /// <summary>√(n/m)·P, m rows sampled without replacement (Floyd), sorted (spec sketched-regression §2.2, §3.7).</summary>
-public sealed class UniformRowSketch : ISketch
+public sealed class UniformRowSketch : SketchBase
 {
     private readonly int[] _sample;
     private readonly double _scale;
@@ -11,40 +11,22 @@ public sealed class UniformRowSketch : ISketch
     /// <summary>Draws the sketch (nothing is stored but what its application needs).</summary>
     /// <exception cref="ArgumentException">m &gt; n.</exception>
     public UniformRowSketch(int rows, int n, ulong seed, int attempt)
+        : base(rows, n, seed, attempt)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         if (rows > n)
             throw new ArgumentException($"Uniform row sampling draws at most n = {n} rows (got m = {rows}).", nameof(rows));
         _sample = RowSampler.SampleWithoutReplacement(seed, attempt, rows, n);
         _scale = Math.Sqrt((double)n / rows);
-        Rows = rows;
-        Columns = n;
-        Seed = seed;
-        Attempt = attempt;
     }
 
     /// <inheritdoc/>
-    public SketchKind Kind => SketchKind.UniformRows;
-
-    /// <inheritdoc/>
-    public int Rows { get; }
-
-    /// <inheritdoc/>
-    public int Columns { get; }
-
-    /// <inheritdoc/>
-    public ulong Seed { get; }
-
-    /// <inheritdoc/>
-    public int Attempt { get; }
+    public override SketchKind Kind => SketchKind.UniformRows;
 
     /// <summary>The sampled input rows, ascending.</summary>
     public ReadOnlySpan<int> SampledRows => _sample;
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
+    public override void Apply(ReadOnlySpan<double> block, int columns, Span<double> result)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         if (block.Length != (long)Columns * columns)
@@ -60,7 +42,7 @@ public sealed class UniformRowSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public void Apply(CsrMatrix matrix, Span<double> result)
+    public override void Apply(CsrMatrix matrix, Span<double> result)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         if (matrix.Rows != Columns)
@@ -81,7 +63,7 @@ public sealed class UniformRowSketch : ISketch
     }
 
     /// <inheritdoc/>
-    public double[] Materialize()
+    public override double[] Materialize()
     {
         var s = new double[(long)Rows * Columns];
         for (int i = 0; i < Rows; i++) s[(long)i * Columns + _sample[i]] = _scale;
