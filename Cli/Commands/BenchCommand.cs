@@ -94,7 +94,7 @@ public static class BenchCommand
 
     private static int RunCg(string[] names, int repeats, string? markdownPath, string? csvPath)
     {
-        double triad = MeasureTriadBandwidth();
+        double triad = MachineBalance.TriadBandwidth();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"STREAM-like triad (TensorPrimitives, 1 thread): {triad:F1} GB/s"));
         var rows = new List<Row>();
         foreach (var name in names)
@@ -199,25 +199,5 @@ public static class BenchCommand
             "diffusion2d" => PoissonProblems.Diffusion2D(n, 100, 1, matrixFree: true),
             _ => throw new ArgumentException($"problem '{name}': expected poisson2d_N, poisson3d_N or diffusion2d_N."),
         };
-    }
-
-    /// <summary>a ← b + s·c over 3 × 16 M doubles (384 MB), best of 5: the memory-bandwidth ceiling of this run.</summary>
-    private static double MeasureTriadBandwidth()
-    {
-        const int n = 16 << 20;
-        var a = new double[n];
-        var b = new double[n];
-        var c = new double[n];
-        TensorPrimitives.Add(b, 1.0, b);
-        TensorPrimitives.Add(c, 2.0, c);
-        double best = double.PositiveInfinity;
-        for (int k = 0; k < 5; k++)
-        {
-            var t = Stopwatch.StartNew();
-            TensorPrimitives.MultiplyAdd(c, 3.0, b, a);
-            best = Math.Min(best, t.Elapsed.TotalSeconds);
-        }
-
-        return 3.0 * 8 * n / best / 1e9;
     }
 }
