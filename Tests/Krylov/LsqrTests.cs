@@ -158,6 +158,43 @@ public class LsqrTests
         Assert.That(result.Summary.FinalResidualNorm, Is.EqualTo(Norm(c)).Within(1e-15 * Norm(c)), "‖r₀‖ = ‖c‖, relative 1e-15");
     }
 
+    // A time limit shorter than one iteration stops the solve with TimeLimit after at most one iteration; the iterate
+    // stays finite and the residual estimate is reported (exact reason, iterations ≤ 1).
+    [Test]
+    public void TinyTimeLimit_ReportsTimeLimit()
+    {
+        var a = new SlowOperator(RandomOperator(M, N, 14), TimeSpan.FromMilliseconds(5));
+        double[] c = RandomVector(M, 15);
+        var y = new double[N];
+        var result = Lsqr.Solve(a, c, y, Tight with { MaxIterations = 500, TimeLimit = TimeSpan.FromMilliseconds(1) });
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.TimeLimit));
+        Assert.That(result.Summary.Iterations, Is.LessThanOrEqualTo(1));
+        Assert.That(y.All(double.IsFinite), Is.True);
+        Assert.That(double.IsFinite(result.Summary.FinalResidualNorm), Is.True);
+    }
+
+    /// <summary>An operator whose applications take at least the given time (for time-limit tests).</summary>
+    private sealed class SlowOperator(DenseOperator inner, TimeSpan delay) : IAdjointableOperator
+    {
+        public int Rows => inner.Rows;
+
+        public int Columns => inner.Columns;
+
+        public OperatorProperties Properties => OperatorProperties.None;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Thread.Sleep(delay);
+            inner.Apply(x, y);
+        }
+
+        public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Thread.Sleep(delay);
+            inner.ApplyAdjoint(x, y);
+        }
+    }
+
     [Test]
     public void MaxIterationsTwo_DivergedMaxIterations_AndProgressIsCumulative()
     {
