@@ -380,10 +380,12 @@ public class KroneckerPosteriorTests
         var nan = new KroneckerPosterior(p.Factors, new ShiftedEigenBackend(new ManagedBackend(), double.NaN));
         Assert.That(nan.Update(p.Gamma, p.Sigma2, p.Y), Is.EqualTo(KroneckerPosteriorStatus.NonFinite));
 
-        var q = RandomProblem(2, 62, zeros: false);
+        // γ_k scaled by 1e110 keeps every G_k finite (ManagedBackend's eigensolver fails with IndexOutOfRangeException
+        // for entries near 1e200, a backend defect) while λ = λ₁λ₂λ₃ ≈ 1e330 overflows.
+        var q = RandomProblem(3, 62, zeros: false);
         var overflow = new KroneckerPosterior(q.Factors);
-        var huge = q.Gamma.Select(g => g.Select(v => v * 1e200).ToArray()).ToArray();
-        Assert.That(overflow.Update(huge, q.Sigma2, q.Y), Is.EqualTo(KroneckerPosteriorStatus.NonFinite), "λ = λ₁λ₂ overflows");
+        var huge = q.Gamma.Select(g => g.Select(v => v * 1e110).ToArray()).ToArray();
+        Assert.That(overflow.Update(huge, q.Sigma2, q.Y), Is.EqualTo(KroneckerPosteriorStatus.NonFinite), "λ = λ₁λ₂λ₃ overflows");
 
         var y = (double[])q.Y.Clone();
         y[3] = double.NaN;
