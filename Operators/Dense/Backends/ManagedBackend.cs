@@ -561,6 +561,16 @@ public sealed class ManagedBackend : IDenseBackend
             return;
         }
 
+        // MathNet's tridiagonal QL breaks down (IndexOutOfRange) on entries near the overflow threshold: scale A to
+        // max |a_ij| = 1 first (eigenvectors unchanged, eigenvalues scale back), as LAPACK's dsyev does.
+        double maxAbs = 0;
+        foreach (double v in full) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        double scale = maxAbs > 0 ? maxAbs : 1;
+        if (scale != 1)
+        {
+            for (int i = 0; i < full.Length; i++) full[i] /= scale;
+        }
+
         var vectors = new double[n * n];
         var values = new Complex[n];
         var blockDiagonal = new double[n * n];
@@ -569,7 +579,7 @@ public sealed class ManagedBackend : IDenseBackend
         for (int j = 0; j < n; j++)
         {
             int src = order[j];
-            w[j] = values[src].Real;
+            w[j] = values[src].Real * scale;
             vectors.AsSpan(src * n, n).CopyTo(a.Slice(j * lda, n));
         }
     }
