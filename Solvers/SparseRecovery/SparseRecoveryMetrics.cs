@@ -67,7 +67,7 @@ public static class SparseRecoveryMetrics
     /// <exception cref="ArgumentException">A negative or NaN value.</exception>
     public static int FailureCount(ReadOnlySpan<double> nmse)
     {
-        double limit = Math.Pow(10, FailureThresholdDb / 10);
+        const double limit = 0.1; // 10^(−10/10)
         int count = 0;
         for (int i = 0; i < nmse.Length; i++)
         {
