@@ -15,7 +15,7 @@ public sealed record KroneckerOmpOptions
     /// <summary>The default options.</summary>
     public static KroneckerOmpOptions Default { get; } = new();
 
-    /// <summary>s_k, the most indices kept in each mode (each ≥ 1); null ⇒ 10 per mode [ref].</summary>
+    /// <summary>s_k, the most indices kept in each mode (each ≥ 1; a value above N_k acts as N_k); null ⇒ 10 per mode [ref].</summary>
     public IReadOnlyList<int>? MaxIndicesPerMode { get; init; }
 
     /// <summary>
@@ -72,7 +72,8 @@ public static partial class KroneckerOmp
     /// <param name="factors">A₁ … A_K (at least one).</param>
     /// <param name="y">The data, length ΠM_k; never modified.</param>
     /// <param name="options">s_k and ε; <see cref="KroneckerOmpOptions.Default"/> when null.</param>
-    /// <param name="hooks">Logger, progress (once per pass), cancellation (once per pass) and nothing else.</param>
+    /// <param name="hooks">Logger, progress (pass 0 and once per pass), cancellation (once per pass) and, when
+    /// <see cref="KroneckerOmpOptions.RecordHistory"/> is set, the residual history ‖R‖ per pass.</param>
     /// <returns>The recovery; numerical outcomes are reasons, never exceptions.</returns>
     /// <exception cref="ArgumentNullException">A null list or factor.</exception>
     /// <exception cref="ArgumentException">An empty factor list, y of length ≠ ΠM_k, a non-finite y entry, s_k &lt; 1 or a
@@ -99,6 +100,7 @@ public static partial class KroneckerOmp
                         $"MaxIndicesPerMode[{k}] = {s[k]}; every s_k must be at least 1."), nameof(options));
             }
         }
+        for (int k = 0; k < a.Length; k++) s[k] = Math.Min(s[k], a[k].Columns); // a mode with N_k < s_k is full at N_k
         CheckCommonOptions(options.RelativeResidualTolerance, options.LogEvery, options.TimeLimit, nameof(options));
         return Run("KOMP", a, s, y, options.RelativeResidualTolerance, options.TimeLimit, options.RecordHistory,
             options.LogEvery, hooks, start, reportModes: true);
@@ -167,6 +169,9 @@ public static partial class KroneckerOmp
         for (int k = 0; k < a.Length; k++)
         {
             a[k] = factors[k] ?? throw new ArgumentNullException(paramName);
+            if (a[k].Rows < 1 || a[k].Columns < 1)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Factor {k} is {a[k].Rows}×{a[k].Columns}; every factor needs at least one row and one column."), paramName);
             m *= a[k].Rows;
             n *= a[k].Columns;
             if (m > Array.MaxLength || n > Array.MaxLength)
@@ -201,6 +206,8 @@ public static partial class KroneckerOmp
         ILogger? logger = hooks.Logger;
         IProgress<IterationInfo>? progress = hooks.Progress;
         var history = recordHistory ? new List<SparseRecoveryHistoryEntry>() : null;
+        ConvergenceHistory? residualHistory = recordHistory ? hooks.History : null;
+        residualHistory?.Clear();
         if (logger is not null && logger.IsEnabled(LogLevel.Information))
         {
             string shapes = Shapes(a), limits = string.Join(",", s), backend = DenseBackend.Current.Name;
@@ -220,6 +227,7 @@ public static partial class KroneckerOmp
         var residual = y.ToArray();
         double rNorm = yNorm;
         progress?.Report(new IterationInfo(0, rNorm, 1, Stopwatch.GetElapsedTime(start)));
+        residualHistory?.Record(0, rNorm);
         var chosen = new List<int>[modes];
         for (int k = 0; k < modes; k++) chosen[k] = [];
         var correlation = new TensorBuffers(a);
@@ -269,6 +277,7 @@ public static partial class KroneckerOmp
             if (!double.IsFinite(rNorm)) { reason = ConvergenceReason.DivergedNaN; break; }
             var elapsed = Stopwatch.GetElapsedTime(start);
             progress?.Report(new IterationInfo(passes, rNorm, rNorm / yNorm, elapsed));
+            residualHistory?.Record(passes, rNorm, elapsed.TotalSeconds);
             if (history is not null)
             {
                 var sizes = new int[modes];

@@ -174,6 +174,13 @@ public class KroneckerOmpTests
         for (int i = 0; i < 6; i++) Assert.That(r.Coefficients[i], Is.EqualTo(expected[i]).Within(1e-15));
         Assert.That(r.Summary.FinalResidualNorm, Is.EqualTo(1).Within(1e-15));
         Assert.That(r.History!.Select(h => h.KeptSizes[1]), Is.EqualTo(new[] { 1, 2, 2 }));
+
+        // Default s = 10 exceeds N_k here, so it acts as N_k; with the hook history the residual per pass is recorded (exact).
+        var history = new ConvergenceHistory();
+        var d = KroneckerOmp.Solve(a, y, new KroneckerOmpOptions { RelativeResidualTolerance = 0, RecordHistory = true },
+            new SolverHooks(History: history));
+        Assert.That(history.Count, Is.EqualTo(d.Summary.Iterations + 1));
+        Assert.That(history.ResidualNorms[0], Is.EqualTo(Math.Sqrt(2)));
     }
 
     // y = 0: ConvergedZeroRightHandSide, x̂ = 0, 0 passes, empty support (exact). A pre-cancelled token: Cancelled, 0 passes.
@@ -195,7 +202,7 @@ public class KroneckerOmpTests
     }
 
     // Misuse (§3.2): y length ≠ ΠM_k (names both), NaN in y (names the index), empty factor list, s_k < 1, wrong count of
-    // s_k, negative ε, a Kronecker sum. y and the factors are untouched by a solve (exact).
+    // s_k, negative ε, an empty factor (2×0), a Kronecker sum. y and the factors are untouched by a solve (exact).
     [Test]
     public void BadInput_Throws_AndInputsUntouched()
     {
@@ -211,6 +218,8 @@ public class KroneckerOmpTests
         Assert.That(e!.Message, Does.Contain("MaxIndicesPerMode[1] = 0"));
         Assert.Throws<ArgumentException>(() => KroneckerOmp.Solve(p.Factors, p.Y, new KroneckerOmpOptions { MaxIndicesPerMode = [2] }));
         Assert.Throws<ArgumentException>(() => KroneckerOmp.Solve(p.Factors, p.Y, new KroneckerOmpOptions { RelativeResidualTolerance = -1 }));
+        e = Assert.Throws<ArgumentException>(() => KroneckerOmp.Solve([p.Factors[0], new DenseOperator(2, 0, [])], new double[6]));
+        Assert.That(e!.Message, Does.Contain("2×0"));
         var square = new DenseOperator(new double[,] { { 2, 1 }, { 1, 2 } });
         Assert.Throws<ArgumentException>(() => KroneckerOmp.Solve(KroneckerOperator.Sum(square, square), new double[4]));
 
