@@ -230,6 +230,16 @@ public class KroneckerOmpTests
         for (int k = 0; k < 2; k++) Assert.That(p.Factors[k].Data.ToArray(), Is.EqualTo(factorCopies[k]));
     }
 
+    // The noise-level stop √(Mσ²)/‖y‖ (§3.3): y = (3, 4), σ² = 2 gives √4/5 = 0.4 (1e-15 relative); bad σ² or y = 0 throws.
+    [Test]
+    public void NoiseLevelTolerance_Formula()
+    {
+        Assert.That(KroneckerOmpOptions.NoiseLevelTolerance([3, 4], 2), Is.EqualTo(0.4).Within(1e-15).Percent);
+        Assert.Throws<ArgumentException>(() => KroneckerOmpOptions.NoiseLevelTolerance([3, 4], -1));
+        Assert.Throws<ArgumentException>(() => KroneckerOmpOptions.NoiseLevelTolerance([3, 4], double.NaN));
+        Assert.Throws<ArgumentException>(() => KroneckerOmpOptions.NoiseLevelTolerance([0, 0], 1));
+    }
+
     // Plain OMP, textbook case: Gaussian 40×80 (seed 5), 3 nonzeros, noiseless: support exact and x̂ within 1e-10 relative;
     // ModeSupports is null. y = 0 and a wrong length behave as for KOMP.
     [Test]
