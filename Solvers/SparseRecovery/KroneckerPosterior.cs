@@ -231,9 +231,21 @@ public sealed class KroneckerPosterior
             // G_k = A_k·(diag(γ_k)A_kᵀ): (A_kᵀ)ᵀ·S with both stored N_k×M_k.
             _backend.Gemm(Transpose.Yes, Transpose.No, mk, mk, nk, 1.0, at, nk, s, nk, 0.0, u, mk);
             _backend.SymmetricEigen(Triangle.Lower, mk, u, mk, _eig[t]);
+            double top = 0;
             foreach (double v in _eig[t])
             {
                 if (!double.IsFinite(v)) return Fail(KroneckerPosteriorStatus.NonFinite);
+                top = Math.Max(top, Math.Abs(v));
+            }
+
+            // G_k = A_kΓ_kA_kᵀ is positive semidefinite by construction: eigenvalues of rounding size below zero (rank-
+            // deficient G_k, e.g. after pruning N_k < M_k) are clamped to 0, so a small σ² does not turn them into a
+            // spurious σ² + λ ≤ 0. A clearly negative eigenvalue (below −M_k·10⁻¹³·max|Λ_k|) is left to fail below.
+            double roundoff = mk * 1e-13 * top;
+            var eig = _eig[t];
+            for (int l = 0; l < eig.Length; l++)
+            {
+                if (eig[l] < 0 && eig[l] >= -roundoff) eig[l] = 0;
             }
 
             // W_k = S·U_k (N_k×M_k).
