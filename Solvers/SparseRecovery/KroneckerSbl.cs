@@ -357,7 +357,6 @@ public static partial class KroneckerSbl
             for (int i = 0; i < masks[k].Length; i++) masks[k][i] = gammaFactors[k][i] > 0;
         }
         var r = secondMoment.ToArray();
-        double scale = 1;
         for (int k = 0; k < modes - 1; k++)
         {
             int rows = gammaFactors[k].Length, cols = r.Length / rows;
@@ -367,12 +366,11 @@ public static partial class KroneckerSbl
                 ? TopTripletSvd(backend, r, rows, cols, u, v)
                 : TopTripletPower(r, rows, cols, u, v);
             for (int i = 0; i < rows; i++) u[i] = masks[k][i] ? Math.Abs(u[i]) : 0;
-            for (int i = 0; i < cols; i++) v[i] = Math.Abs(v[i]);
+            for (int i = 0; i < cols; i++) v[i] = s * Math.Abs(v[i]); // R_{k+1} = s·|v|
             r = v;
-            scale = s;
         }
         var last = gammaFactors[modes - 1];
-        for (int i = 0; i < last.Length; i++) last[i] = masks[modes - 1][i] ? scale * r[i] : 0;
+        for (int i = 0; i < last.Length; i++) last[i] = masks[modes - 1][i] ? r[i] : 0;
     }
 
     /// <summary>Top singular triplet of the row-major rows×cols R via the backend SVD; returns s.</summary>
