@@ -77,15 +77,7 @@ public static partial class ClassicSbl
         long start = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(phi);
         options ??= ClassicSblOptions.Default;
-        try { options.Validate(); }
-        catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(options), e); }
-        if (phi.Rows < 1 || phi.Columns < 1)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Φ is {phi.Rows}×{phi.Columns}; it needs at least one row and one column."), nameof(phi));
-        if (y.Length != phi.Rows)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"y has length {y.Length} but Φ has {phi.Rows} rows."), nameof(y));
-        VectorChecks.RequireFinite(y, nameof(y));
+        SparseRecoveryChecks.RequireDictionaryProblem(phi, y, options);
         return new Run(phi, options, hooks, start).Execute(y);
     }
 
