@@ -361,27 +361,8 @@ public static partial class SketchAndSolve
                 }
             }
             xs.CopyTo(x);
-            var elapsed = Stopwatch.GetElapsedTime(start);
-            if (logger is not null && logger.IsEnabled(LogLevel.Information))
-                LogSummary(logger, kind, m, attempt + 1, report.ResidualNormEstimate, report.L2ErrorEstimate, condition, warnings, elapsed.TotalSeconds);
-            return new SketchAndSolveResult
-            {
-                Status = SketchAndSolveStatus.Solved,
-                DetectedRank = d,
-                Report = report,
-                Warnings = warnings,
-                Kind = kind,
-                SketchRows = m,
-                Seed = seed,
-                Attempts = attempt + 1,
-                Resketches = resketches,
-                ConditionEstimate = condition,
-                MinDiagonal = minDiag,
-                MaxDiagonal = maxDiag,
-                SketchTime = sketchTime,
-                FactorTime = factorTime,
-                Elapsed = elapsed,
-            };
+            return Solved(report, warnings, kind, m, d, seed, attempt + 1, resketches, condition, minDiag, maxDiag,
+                usedDenseFallback: false, sketchTime, factorTime, start, logger, report.ResidualNormEstimate, report.L2ErrorEstimate);
         }
     }
 
@@ -476,9 +457,18 @@ public static partial class SketchAndSolve
             if (report.ResidualConsistency > 1.5) warnings |= SketchWarnings.ResidualInconsistent;
         }
         xs.CopyTo(x);
+        return Solved(report, warnings, kind, n, d, seed, attempts, resketches, condition, minDiag, maxDiag,
+            usedDenseFallback: true, sketchTime, factorTime + Stopwatch.GetElapsedTime(t1), start, logger, residual, 0);
+    }
+
+    /// <summary>The <see cref="SketchAndSolveStatus.Solved"/> result (sketched or dense fallback), with the summary log line.</summary>
+    private static SketchAndSolveResult Solved(SketchErrorReport report, SketchWarnings warnings, SketchKind kind, int rows, int d,
+        ulong seed, int attempts, int resketches, double condition, double minDiag, double maxDiag, bool usedDenseFallback,
+        TimeSpan sketchTime, TimeSpan factorTime, long start, ILogger? logger, double residualEstimate, double l2Estimate)
+    {
         var elapsed = Stopwatch.GetElapsedTime(start);
         if (logger is not null && logger.IsEnabled(LogLevel.Information))
-            LogSummary(logger, kind, n, attempts, residual, 0, condition, warnings, elapsed.TotalSeconds);
+            LogSummary(logger, kind, rows, attempts, residualEstimate, l2Estimate, condition, warnings, elapsed.TotalSeconds);
         return new SketchAndSolveResult
         {
             Status = SketchAndSolveStatus.Solved,
@@ -486,16 +476,16 @@ public static partial class SketchAndSolve
             Report = report,
             Warnings = warnings,
             Kind = kind,
-            SketchRows = n,
+            SketchRows = rows,
             Seed = seed,
             Attempts = attempts,
             Resketches = resketches,
             ConditionEstimate = condition,
             MinDiagonal = minDiag,
             MaxDiagonal = maxDiag,
-            UsedDenseFallback = true,
+            UsedDenseFallback = usedDenseFallback,
             SketchTime = sketchTime,
-            FactorTime = factorTime + Stopwatch.GetElapsedTime(t1),
+            FactorTime = factorTime,
             Elapsed = elapsed,
         };
     }

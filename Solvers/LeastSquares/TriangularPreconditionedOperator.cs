@@ -72,30 +72,22 @@ internal sealed class SketchPreconditioner
     }
 
     /// <summary>x = P⁻¹y (R⁻¹y or T·y); y has length <see cref="Rank"/>, x length d.</summary>
-    public void ApplyInverse(ReadOnlySpan<double> y, Span<double> x)
-    {
-        if (_r is not null)
-        {
-            y.CopyTo(x);
-            _backend.TriangularSolve(Side.Left, Dense.Triangle.Upper, Transpose.No, Diagonal.NonUnit, Columns, 1, 1.0, _r, Columns, x, Columns);
-        }
-        else
-        {
-            _backend.Gemv(Transpose.No, Columns, Rank, 1.0, _t, Columns, y, 0.0, x);
-        }
-    }
+    public void ApplyInverse(ReadOnlySpan<double> y, Span<double> x) => ApplyInverse(Transpose.No, y, x);
 
     /// <summary>y = P⁻ᵀv (R⁻ᵀv or Tᵀv); v has length d, y length <see cref="Rank"/>.</summary>
-    public void ApplyInverseTranspose(ReadOnlySpan<double> v, Span<double> y)
+    public void ApplyInverseTranspose(ReadOnlySpan<double> v, Span<double> y) => ApplyInverse(Transpose.Yes, v, y);
+
+    /// <summary>op(P⁻¹)·input: a triangular solve with R (QR variant) or a gemv with T (SVD variant).</summary>
+    private void ApplyInverse(Transpose op, ReadOnlySpan<double> input, Span<double> output)
     {
         if (_r is not null)
         {
-            v.CopyTo(y);
-            _backend.TriangularSolve(Side.Left, Dense.Triangle.Upper, Transpose.Yes, Diagonal.NonUnit, Columns, 1, 1.0, _r, Columns, y, Columns);
+            input.CopyTo(output);
+            _backend.TriangularSolve(Side.Left, Dense.Triangle.Upper, op, Diagonal.NonUnit, Columns, 1, 1.0, _r, Columns, output, Columns);
         }
         else
         {
-            _backend.Gemv(Transpose.Yes, Columns, Rank, 1.0, _t, Columns, v, 0.0, y);
+            _backend.Gemv(op, Columns, Rank, 1.0, _t, Columns, input, 0.0, output);
         }
     }
 
