@@ -374,31 +374,11 @@ public static partial class ClassicSbl
             ReadOnlySpan<double> y, double[] x, int[] support, double[] gamma, double[] post, double sigma2, double l,
             List<SparseRecoveryHistoryEntry>? history, ILogger? logger)
         {
-            var ax = new double[_m];
-            _phi.Apply(x, ax);
-            double trueResidual = 0;
-            for (int i = 0; i < _m; i++)
-            {
-                double d = y[i] - ax[i];
-                trueResidual += d * d;
-            }
-            trueResidual = Math.Sqrt(trueResidual);
-            var elapsed = Stopwatch.GetElapsedTime(_start);
+            var result = SparseRecoveryResult.ForDictionary(_phi, y, reason, iterations, yNorm, rNorm, x, support, gamma, post,
+                sigma2, _o.NoiseVariance is null, l, history, Stopwatch.GetElapsedTime(_start));
             if (logger is not null && logger.IsEnabled(LogLevel.Information))
-                LogEnd(logger, reason, iterations, support.Length, sigma2, trueResidual, elapsed.TotalSeconds);
-            return new SparseRecoveryResult
-            {
-                Summary = new SolverResult(reason, iterations, yNorm, rNorm, trueResidual, elapsed),
-                Coefficients = x,
-                Support = support,
-                SignificantSupport = SparseRecoveryMetrics.SignificantSupport(x),
-                Gamma = gamma,
-                PosteriorVariance = post,
-                NoiseVariance = sigma2,
-                NoiseVarianceLearned = _o.NoiseVariance is null,
-                NegativeLogEvidence = l,
-                History = history,
-            };
+                LogEnd(logger, reason, iterations, support.Length, sigma2, result.Summary.TrueResidualNorm, result.Summary.Elapsed.TotalSeconds);
+            return result;
         }
     }
 

@@ -361,31 +361,11 @@ public static partial class FastMarginalSbl
         int iterations, double yNorm, double rNorm, double[] x, int[] support, double[] gamma, double[] post, double sigma2,
         bool learned, double l, List<SparseRecoveryHistoryEntry>? history, long start, ILogger? logger)
     {
-        var ax = new double[phi.Rows];
-        phi.Apply(x, ax);
-        double trueResidual = 0;
-        for (int i = 0; i < ax.Length; i++)
-        {
-            double d = y[i] - ax[i];
-            trueResidual += d * d;
-        }
-        trueResidual = Math.Sqrt(trueResidual);
-        var elapsed = Stopwatch.GetElapsedTime(start);
+        var result = SparseRecoveryResult.ForDictionary(phi, y, reason, iterations, yNorm, rNorm, x, support, gamma, post, sigma2,
+            learned, l, history, Stopwatch.GetElapsedTime(start));
         if (logger is not null && logger.IsEnabled(LogLevel.Information))
-            LogEnd(logger, reason, iterations, support.Length, trueResidual, elapsed.TotalSeconds);
-        return new SparseRecoveryResult
-        {
-            Summary = new SolverResult(reason, iterations, yNorm, rNorm, trueResidual, elapsed),
-            Coefficients = x,
-            Support = support,
-            SignificantSupport = SparseRecoveryMetrics.SignificantSupport(x),
-            Gamma = gamma,
-            PosteriorVariance = post,
-            NoiseVariance = sigma2,
-            NoiseVarianceLearned = learned,
-            NegativeLogEvidence = l,
-            History = history,
-        };
+            LogEnd(logger, reason, iterations, support.Length, result.Summary.TrueResidualNorm, result.Summary.Elapsed.TotalSeconds);
+        return result;
     }
 
     [LoggerMessage(EventId = 4720, Level = LogLevel.Information, Message = "Fast SBL start: Φ {Rows}×{Columns}, σ² learned {Learned}")]

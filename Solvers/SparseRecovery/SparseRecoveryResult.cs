@@ -1,3 +1,5 @@
+using Solvers.Operators;
+
 namespace Solvers.SparseRecovery;
 
 /// <summary>One history entry of a sparse-recovery solve (spec §3.4), recorded when <c>RecordHistory</c> is set.</summary>
@@ -89,5 +91,30 @@ public sealed record SparseRecoveryResult
             full = next;
         }
         return full;
+    }
+
+    /// <summary>
+    /// The result of a single-dictionary solver (classic or fast SBL): the true residual ‖y − Φx̂‖ is recomputed with Φ
+    /// (one application), the significant support derived from x̂.
+    /// </summary>
+    internal static SparseRecoveryResult ForDictionary(ILinearOperator phi, ReadOnlySpan<double> y, ConvergenceReason reason,
+        int iterations, double yNorm, double rNorm, double[] x, int[] support, double[] gamma, double[] posteriorVariance,
+        double noiseVariance, bool noiseLearned, double negativeLogEvidence, List<SparseRecoveryHistoryEntry>? history,
+        TimeSpan elapsed)
+    {
+        double trueResidual = VectorMath.ResidualNorm(phi, x, y, new double[phi.Rows]);
+        return new SparseRecoveryResult
+        {
+            Summary = new SolverResult(reason, iterations, yNorm, rNorm, trueResidual, elapsed),
+            Coefficients = x,
+            Support = support,
+            SignificantSupport = SparseRecoveryMetrics.SignificantSupport(x),
+            Gamma = gamma,
+            PosteriorVariance = posteriorVariance,
+            NoiseVariance = noiseVariance,
+            NoiseVarianceLearned = noiseLearned,
+            NegativeLogEvidence = negativeLogEvidence,
+            History = history,
+        };
     }
 }
