@@ -7,8 +7,8 @@ using Solvers.Operators.Parallel;
 namespace Solvers.Operators;
 
 /// <summary>
-/// A dense matrix held row-major. Apply is one TensorPrimitives.Dot
-/// per row, in parallel over fixed row blocks for large matrices, and allocates nothing; ApplyAdjoint runs over a
+/// A dense matrix held row-major. Apply is one dot product per row (four rows at a time, by a kernel whose per-row result
+/// does not depend on the grouping), in parallel over fixed row blocks for large matrices, and allocates nothing; ApplyAdjoint runs over a
 /// fixed, thread-count-independent row partition with per-block vectors reduced in block order (deterministic); the MathNet view
 /// (<see cref="Matrix"/>) is for the dense direct paths. ApplyWithNormal forms A·x and AᵀA·x in one pass over the same
 /// row blocks as ApplyAdjoint.
@@ -106,9 +106,9 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
     {
         var st = (State*)state;
         int n = st->Columns;
-        var x = new ReadOnlySpan<double>(st->X, n);
-        for (int i = st->BlockStarts[block]; i < st->BlockStarts[block + 1]; i++)
-            st->Y[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(st->A + (long)i * n, n), x);
+        int i = st->BlockStarts[block], end = st->BlockStarts[block + 1];
+        for (; i <= end - 4; i += 4) RowDotKernel.Dot4(st->A + (long)i * n, st->X, n, st->Y + i);
+        for (; i < end; i++) st->Y[i] = RowDotKernel.Dot(st->A + (long)i * n, st->X, n);
     }
 
     private struct AdjointState
@@ -163,9 +163,10 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
     /// <inheritdoc />
     /// <remarks>
     /// One pass over A: each row a_i gives y_i = a_i·x (the dot product of <see cref="Apply"/>, so y is bit-identical to
-    /// Apply's) and is then, still in cache, added as y_i·a_i to its block's private vector. The blocks, the block vectors and
-    /// the block-order reduction are those of <see cref="ApplyAdjoint"/>, so <paramref name="normal"/> is bit-identical run to
-    /// run and across thread counts, and equal to ApplyAdjoint(Apply(x)). Allocation-free like ApplyAdjoint.
+    /// Apply's) and is then, still in cache, added as y_i·a_i to its block's private vector by fused multiply–adds. The
+    /// blocks, the block vectors and the block-order reduction are those of <see cref="ApplyAdjoint"/>, so
+    /// <paramref name="normal"/> is bit-identical run to run and across thread counts, and equals ApplyAdjoint(Apply(x)) up to
+    /// the rounding of the unfused products. Allocation-free like ApplyAdjoint.
     /// </remarks>
     /// <exception cref="ArgumentException">A span of the wrong length.</exception>
     public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal)
@@ -177,12 +178,15 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         if (blocks <= 1)
         {
             normal.Clear();
-            for (int i = 0; i < Rows; i++)
+            fixed (double* pa = _data, px = x, py = y, pn = normal)
             {
-                var row = new ReadOnlySpan<double>(_data, i * Columns, Columns);
-                double yi = TensorPrimitives.Dot(row, x);
-                y[i] = yi;
-                if (yi != 0) TensorPrimitives.MultiplyAdd(row, yi, normal, normal);
+                for (int i = 0; i < Rows; i++)
+                {
+                    double* row = pa + (long)i * Columns;
+                    double yi = RowDotKernel.Dot(row, px, Columns);
+                    py[i] = yi;
+                    if (yi != 0) RowDotKernel.AddOne(pn, Columns, row, yi);
+                }
             }
 
             return;
@@ -203,83 +207,37 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
     }
 
     /// <summary>
-    /// One row block of <see cref="ApplyWithNormal"/>: X is the input x, Y receives A·x, D the block's AᵀA·x part. Rows
-    /// with y_i ≠ 0 are added to D four at a time (one pass over D per four rows, while the rows are still in cache), in
-    /// row order and with the unfused multiply-then-add of ApplyAdjoint's MultiplyAdd, so the sum equals ApplyAdjoint's.
+    /// One row block of <see cref="ApplyWithNormal"/>: X is the input x, Y receives A·x, D the block's AᵀA·x part. Four
+    /// rows at a time: their dot products (the kernel Apply uses, so y is bit-identical to Apply's), then, while the four
+    /// rows are still in cache, d += y_i·a_i for the four by fused multiply–adds in row order, one pass over d per four rows.
+    /// Rows with y_i = 0 are skipped, as in ApplyAdjoint.
     /// </summary>
     private static void FusedBlock(void* state, int block)
     {
         var st = (AdjointState*)state;
         int n = st->Columns;
-        var x = new ReadOnlySpan<double>(st->X, n);
         double* d = st->D + (long)block * n;
         new Span<double>(d, n).Clear();
-        double* r0 = null, r1 = null, r2 = null;
-        double c0 = 0, c1 = 0, c2 = 0;
-        int pending = 0;
-        for (int i = st->BlockStarts[block]; i < st->BlockStarts[block + 1]; i++)
+        int i = st->BlockStarts[block], end = st->BlockStarts[block + 1];
+        for (; i <= end - 4; i += 4)
         {
             double* row = st->A + (long)i * n;
-            double yi = TensorPrimitives.Dot(new ReadOnlySpan<double>(row, n), x);
+            double* y = st->Y + i;
+            RowDotKernel.Dot4(row, st->X, n, y);
+            if (y[0] != 0 && y[1] != 0 && y[2] != 0 && y[3] != 0)
+            {
+                RowDotKernel.AddFour(d, n, row, y[0], row + n, y[1], row + 2 * n, y[2], row + 3 * n, y[3]);
+                continue;
+            }
+            for (int t = 0; t < 4; t++)
+                if (y[t] != 0) RowDotKernel.AddOne(d, n, row + (long)t * n, y[t]);
+        }
+        for (; i < end; i++)
+        {
+            double* row = st->A + (long)i * n;
+            double yi = RowDotKernel.Dot(row, st->X, n);
             st->Y[i] = yi;
-            if (yi == 0) continue;
-            switch (pending)
-            {
-                case 0:
-                    r0 = row;
-                    c0 = yi;
-                    pending = 1;
-                    break;
-                case 1:
-                    r1 = row;
-                    c1 = yi;
-                    pending = 2;
-                    break;
-                case 2:
-                    r2 = row;
-                    c2 = yi;
-                    pending = 3;
-                    break;
-                default:
-                    AddFourRows(d, n, r0, c0, r1, c1, r2, c2, row, yi);
-                    pending = 0;
-                    break;
-            }
-        }
-
-        var dSpan = new Span<double>(d, n);
-        if (pending > 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<double>(r0, n), c0, dSpan, dSpan);
-        if (pending > 1) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<double>(r1, n), c1, dSpan, dSpan);
-        if (pending > 2) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<double>(r2, n), c2, dSpan, dSpan);
-    }
-
-    /// <summary>d_j ← (((d_j + r0_j·c0) + r1_j·c1) + r2_j·c2) + r3_j·c3, each product rounded before its addition.</summary>
-    private static void AddFourRows(double* d, int n, double* r0, double c0, double* r1, double c1, double* r2, double c2,
-        double* r3, double c3)
-    {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<double> v0 = Vector256.Create(c0), v1 = Vector256.Create(c1), v2 = Vector256.Create(c2), v3 = Vector256.Create(c3);
-            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
-            {
-                Vector256<double> acc = Vector256.Load(d + j);
-                acc += Vector256.Load(r0 + j) * v0;
-                acc += Vector256.Load(r1 + j) * v1;
-                acc += Vector256.Load(r2 + j) * v2;
-                acc += Vector256.Load(r3 + j) * v3;
-                acc.Store(d + j);
-            }
-        }
-
-        for (; j < n; j++)
-        {
-            double acc = d[j];
-            acc += r0[j] * c0;
-            acc += r1[j] * c1;
-            acc += r2[j] * c2;
-            acc += r3[j] * c3;
-            d[j] = acc;
+            if (yi != 0) RowDotKernel.AddOne(d, n, row, yi);
         }
     }
 

@@ -46,9 +46,10 @@ public sealed class SparseSignSketch : SketchBase
 /// The shared machinery of sparse-sign and CountSketch sketches: column k of S has s entries ±1/√s at distinct rows.
 /// </summary>
 /// <remarks>
-/// Determinism (spec §3.8): the input rows are cut into a fixed number of blocks that depends on n only; each block
-/// accumulates its rows in order into a zeroed private m×w accumulator, and the accumulators are added into the result in
-/// block order. Entry (i, c) of the result therefore always sees the same sequence of IEEE operations, whatever the
+/// Determinism (spec §3.8): dense input is accumulated by output rows in ascending input-row order (the gather path). For
+/// CSR input the input rows are cut into a fixed number of blocks that depends on n
+/// only; each block accumulates its rows in order into a zeroed private m×w accumulator, and the accumulators are added into
+/// the result in block order. Entry (i, c) of the result therefore always sees the same sequence of IEEE operations, whatever the
 /// thread count, the path (row blocks or column panels) and the number of columns of the block.
 /// </remarks>
 internal sealed class HashedSketchCore
@@ -174,6 +175,11 @@ internal sealed class HashedSketchCore
 
     private unsafe void Run(Input input, double* y, int columns)
     {
+        if (input.Dense != null)
+        {
+            RunGather(input.Dense, y, columns);
+            return;
+        }
         int blocks = BlockCount(_n);
         long accumulatorBytes = (long)_m * columns * sizeof(double);
         int workers = Math.Min(blocks, Environment.ProcessorCount);
@@ -201,6 +207,98 @@ internal sealed class HashedSketchCore
             }
             return accumulator;
         }, _ => { });
+    }
+
+    /// <summary>
+    /// Dense input by output rows: S's nonzeros are regrouped by output row (a counting sort that keeps input rows in
+    /// ascending order), and each output row y_h = Σ_k S[h, k]·A[k, :] is accumulated alone, in ascending k, in parallel over
+    /// output rows. No private accumulators, no fold and no scattered writes to a large result; every entry sees the same
+    /// operations whatever the thread count, the workspace budget or the number of columns.
+    /// </summary>
+    /// <remarks>
+    /// The index workspace is 24 bytes per nonzero of S when all of S is drawn at once (in parallel). Beyond the budget
+    /// the output rows are cut into bands whose index lists fit it, and S is redrawn (serially) twice per band.
+    /// </remarks>
+    private unsafe void RunGather(double* x, double* y, int columns)
+    {
+        long total = (long)_n * _s;
+        if (total * 24 <= _budget)
+        {
+            var hashedRows = new int[total];
+            var coefficients = new double[total];
+            Parallel.For(0, (_n + 1023) / 1024, chunk =>
+            {
+                int k0 = chunk * 1024, k1 = Math.Min(_n, k0 + 1024);
+                for (int k = k0; k < k1; k++)
+                    Column(k, hashedRows.AsSpan(k * _s, _s), coefficients.AsSpan(k * _s, _s));
+            });
+            var starts = new int[_m + 1];
+            foreach (int h in hashedRows) starts[h + 1]++;
+            for (int h = 0; h < _m; h++) starts[h + 1] += starts[h];
+            var next = (int[])starts.Clone();
+            var sources = new int[total];
+            var weights = new double[total];
+            for (int e = 0; e < total; e++)
+            {
+                int slot = next[hashedRows[e]]++;
+                sources[slot] = e / _s;
+                weights[slot] = coefficients[e];
+            }
+            AccumulateRows(x, y, columns, 0, _m, starts, sources, weights);
+            return;
+        }
+
+        int bands = (int)Math.Clamp((total * 12 + _budget - 1) / _budget, 1, _m);
+        Span<int> rows = stackalloc int[_s];
+        Span<double> values = stackalloc double[_s];
+        for (int band = 0; band < bands; band++)
+        {
+            int h0 = (int)((long)_m * band / bands), h1 = (int)((long)_m * (band + 1) / bands);
+            var starts = new int[h1 - h0 + 1];
+            for (int k = 0; k < _n; k++)
+            {
+                Column(k, rows, values);
+                foreach (int h in rows)
+                    if (h >= h0 && h < h1) starts[h - h0 + 1]++;
+            }
+            for (int h = 0; h < h1 - h0; h++) starts[h + 1] += starts[h];
+            var next = (int[])starts.Clone();
+            var sources = new int[starts[^1]];
+            var weights = new double[starts[^1]];
+            for (int k = 0; k < _n; k++)
+            {
+                Column(k, rows, values);
+                for (int t = 0; t < _s; t++)
+                {
+                    int h = rows[t];
+                    if (h < h0 || h >= h1) continue;
+                    int slot = next[h - h0]++;
+                    sources[slot] = k;
+                    weights[slot] = values[t];
+                }
+            }
+            AccumulateRows(x, y, columns, h0, h1, starts, sources, weights);
+        }
+    }
+
+    /// <summary>y_h = Σ_e weights[e]·A[sources[e], :] over e in [starts[h − h0], starts[h − h0 + 1]), for h in [h0, h1).</summary>
+    private static unsafe void AccumulateRows(double* x, double* y, int columns, int h0, int h1, int[] starts, int[] sources,
+        double[] weights)
+    {
+        const int RowsPerTask = 16;
+        nint px = (nint)x, py = (nint)y;
+        Parallel.For(0, (h1 - h0 + RowsPerTask - 1) / RowsPerTask, task =>
+        {
+            double* input = (double*)px;
+            int hEnd = Math.Min(h1, h0 + (task + 1) * RowsPerTask);
+            for (int h = h0 + task * RowsPerTask; h < hEnd; h++)
+            {
+                double* target = (double*)py + (long)h * columns;
+                new Span<double>(target, columns).Clear();
+                for (int e = starts[h - h0]; e < starts[h - h0 + 1]; e++)
+                    Axpy(weights[e], input + (long)sources[e] * columns, target, columns);
+            }
+        });
     }
 
     /// <summary>Blocks are processed in waves of <paramref name="wave"/> private accumulators, folded in block order.</summary>
