@@ -172,6 +172,7 @@ public static partial class KroneckerOmp
             if (a[k].Rows < 1 || a[k].Columns < 1)
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"Factor {k} is {a[k].Rows}×{a[k].Columns}; every factor needs at least one row and one column."), paramName);
+            SparseRecoveryChecks.RequireFiniteNonzeroColumns(a[k], string.Create(CultureInfo.InvariantCulture, $"factor {k}"), paramName);
             m *= a[k].Rows;
             n *= a[k].Columns;
             if (m > Array.MaxLength || n > Array.MaxLength)
