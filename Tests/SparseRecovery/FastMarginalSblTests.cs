@@ -310,6 +310,34 @@ public class FastMarginalSblTests
     }
 
     [Test]
+    public void LastBasisIsNeverDeleted()
+    {
+        // Pure-noise data (M = 30, N = 4) with σ² learned after every step from 0.5·var(y): the noise update lifts σ² above
+        // the lone basis's |φᵀy|²/‖φ‖², so its θ = q² − s ≤ 0 (deleting it would be "profitable"), but the model never
+        // empties. Exact: at least one such step over the seeds, and every step keeps ≥ 1 basis.
+        int lonelyAndUnwanted = 0;
+        for (ulong seed = 1; seed <= 20; seed++)
+        {
+            var phi = ClassicSblTests.Gaussian(30, 4, 300 + seed);
+            var (_, y) = ClassicSblTests.Sparse(phi, [], [], 1.0, 400 + seed);
+            var options = new FastMarginalSblOptions { NoiseUpdateEvery = 1, InitialNoiseFactor = 0.5, MaxIterations = 50 };
+            var result = FastMarginalSbl.Solve(phi, y, options, default, step =>
+            {
+                var active = Enumerable.Range(0, 4).Where(j => step.Gamma[j] > 0).ToArray();
+                Assert.That(active, Is.Not.Empty, $"seed {seed}, step {step.Step}");
+                if (active.Length != 1) return;
+                int i = active[0];
+                double alpha = 1 / step.Gamma[i], sBig = step.DirectS[i], qBig = step.DirectQ[i];
+                double s = alpha * sBig / (alpha - sBig), q = alpha * qBig / (alpha - sBig);
+                if (q * q - s <= 0) lonelyAndUnwanted++;
+            });
+            if (result.Summary.Reason != ConvergenceReason.ConvergedAbsoluteTolerance) Assert.That(result.Support, Is.Not.Empty);
+        }
+        TestContext.Out.WriteLine($"steps with a lone basis whose θ ≤ 0: {lonelyAndUnwanted}");
+        Assert.That(lonelyAndUnwanted, Is.GreaterThan(0));
+    }
+
+    [Test]
     public void OutcomeCodes()
     {
         var phi = ClassicSblTests.Gaussian(10, 20, 81);
