@@ -21,7 +21,7 @@ public class FastMarginalSblTests
 
     /// <summary>
     /// An overdetermined problem for the learned-noise runs (M = 100, N = 60, 4 nonzeros, σ = 0.05): with N &gt; M the
-    /// jointly learned σ² collapses towards 0 (see <see cref="LearnedNoiseCollapsesWhenNExceedsM"/>), here it stays put.
+    /// jointly learned σ² collapses towards 0 (see <see cref="LearnedNoiseCollapsesWhenNExceedsM"/>); here it settles.
     /// </summary>
     private static (DenseOperator Phi, double[] Y) NoiseProblem()
     {
@@ -145,18 +145,16 @@ public class FastMarginalSblTests
         var column = a.Column(expectedIndex);
         double norm2 = column * column, proj = column * yv;
         double expectedAlpha = norm2 / (proj * proj / norm2 - sigma2);
-        FastMarginalSblStepProbe? first = null;
+        int firstIndex = -1;
+        double[]? firstGamma = null;
         FastMarginalSbl.Solve(phi, y, new FastMarginalSblOptions { NoiseVariance = sigma2, MaxIterations = 1 }, default, step =>
         {
-            if (step.Step == 0) first = new(step.Index, step.Gamma);
+            if (step.Step == 0) (firstIndex, firstGamma) = (step.Index, step.Gamma);
         });
-        Assert.That(first, Is.Not.Null);
-        Assert.That(first!.Index, Is.EqualTo(expectedIndex));
-        Assert.That(first.Gamma.Count(g => g != 0), Is.EqualTo(1));
-        Assert.That(1 / first.Gamma[expectedIndex], Is.EqualTo(expectedAlpha).Within(1e-12 * expectedAlpha));
+        Assert.That(firstIndex, Is.EqualTo(expectedIndex));
+        Assert.That(firstGamma!.Count(g => g != 0), Is.EqualTo(1));
+        Assert.That(1 / firstGamma![expectedIndex], Is.EqualTo(expectedAlpha).Within(1e-12 * expectedAlpha));
     }
-
-    private sealed record FastMarginalSblStepProbe(int Index, double[] Gamma);
 
     [Test]
     public void DirectAndRankOnePathsAgree()
