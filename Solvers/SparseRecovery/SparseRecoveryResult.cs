@@ -19,7 +19,17 @@ public sealed record SparseRecoveryHistoryEntry(
     IReadOnlyList<int> KeptSizes,
     double ResidualNorm,
     int InnerSweeps,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Fast SBL: the action of the step; <see cref="FastSblAction.None"/> for the other methods.</summary>
+    public FastSblAction Action { get; init; }
+
+    /// <summary>Fast SBL: the basis the step acted on; −1 for the other methods.</summary>
+    public int Index { get; init; } = -1;
+
+    /// <summary>Fast SBL: the predicted 2ΔL of the step (twice the gain in log evidence); NaN for the other methods.</summary>
+    public double EvidenceGain { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// The common result of the sparse-recovery methods (SBL variants, Kronecker OMP, OMP; spec §3.4). Fields that a method
