@@ -114,7 +114,7 @@ public sealed record KroneckerSblOptions : SparseBayesianOptions
         get
         {
             if (Coupling is null) return false;
-            foreach (var beta in Coupling) if (beta is not null) return true;
+            for (int k = 0; k < Coupling.Count; k++) if (Coupling[k] is not null) return true;
             return false;
         }
     }
@@ -325,14 +325,16 @@ public static partial class KroneckerSbl
     public static void Expand(IReadOnlyList<double[]> gammaFactors, Span<double> full)
     {
         ArgumentNullException.ThrowIfNull(gammaFactors);
+        // Indexed loops, not foreach: enumerating an IReadOnlyList allocates an enumerator, and this runs every EM iteration.
         long n = 1;
-        foreach (var g in gammaFactors) n *= g.Length;
+        for (int k = 0; k < gammaFactors.Count; k++) n *= gammaFactors[k].Length;
         if (full.Length != n)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The output has length {full.Length}, not ΠN_k = {n}."), nameof(full));
         full[0] = 1;
         int size = 1;
-        foreach (var g in gammaFactors)
+        for (int k = 0; k < gammaFactors.Count; k++)
         {
+            var g = gammaFactors[k];
             // Expand backwards in place: entry (i, j) of the new size·|g| tensor is full[i]·g[j].
             for (int i = size - 1; i >= 0; i--)
             {
@@ -700,6 +702,9 @@ public static partial class KroneckerSbl
         double[]? betas, double[][] gammas, SolverHooks hooks, IDenseBackend backend, long start)
     {
         private readonly MStepWorkspace _workspace = new(gammas, options.MStep, coupled: betas is not null);
+        private readonly double _innerTolerance = options.EffectiveInnerTolerance;
+        private readonly bool _innerRelative = options.EffectiveInnerToleranceRelative;
+        private readonly int _maxInnerSweeps = options.EffectiveMaxInnerSweeps;
         private readonly double[] _y = y.ToArray();
         private readonly int _modes = a.Length;
         private readonly int _n = KroneckerOmp.Product(a, columns: true);
@@ -869,9 +874,6 @@ public static partial class KroneckerSbl
                     _innerSweeps++;
                     return true;
                 default:
-                    double innerTolerance = options.EffectiveInnerTolerance;
-                    bool relative = options.EffectiveInnerToleranceRelative;
-                    int maxSweeps = options.EffectiveMaxInnerSweeps;
                     Expand(gammas, previous);
                     while (true)
                     {
@@ -888,9 +890,9 @@ public static partial class KroneckerSbl
                             norm += previous[j] * previous[j];
                         }
                         diff = Math.Sqrt(diff);
-                        double tol = relative ? innerTolerance * Math.Sqrt(norm) : innerTolerance;
+                        double tol = _innerRelative ? _innerTolerance * Math.Sqrt(norm) : _innerTolerance;
                         if (diff < tol || !double.IsFinite(diff)) return true;
-                        if (sweeps >= maxSweeps)
+                        if (sweeps >= _maxInnerSweeps)
                         {
                             _capHits++;
                             if (logger is not null && logger.IsEnabled(LogLevel.Warning)) LogInnerCap(logger, t, sweeps, diff);
