@@ -41,19 +41,41 @@ public sealed record KroneckerSblOptions : SparseBayesianOptions
     /// </summary>
     public IReadOnlyList<double>? PruneRatios { get; init; }
 
-    /// <summary>The AM inner tolerance on ‖Δ(⊗γ_k)‖₂ (10⁻⁵).</summary>
-    public double InnerTolerance { get; init; } = 1e-5;
+    /// <summary>
+    /// The inner tolerance on ‖Δ(⊗γ_k)‖₂ of the block-minimiser M-steps; null ⇒ 10⁻⁵, or 10⁻⁴ when pattern coupling is on
+    /// (spec §3.3: "PC mode uses true with 10⁻⁴").
+    /// </summary>
+    public double? InnerTolerance { get; init; }
 
-    /// <summary>When true, the inner test is relative to ‖⊗γ_k‖₂ before the sweep; false is the reference's absolute test.</summary>
-    public bool InnerToleranceRelative { get; init; }
+    /// <summary>
+    /// When true, the inner test is relative to ‖⊗γ_k‖₂ before the sweep; false is the reference's absolute test. null ⇒ false,
+    /// or true when pattern coupling is on.
+    /// </summary>
+    public bool? InnerToleranceRelative { get; init; }
 
-    /// <summary>The cap on AM inner sweeps per EM iteration (100; a project safety cap).</summary>
-    public int MaxInnerSweeps { get; init; } = 100;
+    /// <summary>The cap on inner sweeps per EM iteration; null ⇒ 100 (a project safety cap), or 9 when pattern coupling is on [ref].</summary>
+    public int? MaxInnerSweeps { get; init; }
+
+    /// <summary>
+    /// Pattern coupling per mode (spec §2.9): null for an uncoupled mode, or β ≥ 0 to couple neighbouring hyperparameters through
+    /// C_β = I + β·(sub- and super-diagonal ones). The list needs one entry per factor. The IRS setting is (β, null, β) with β = 0.8.
+    /// Coupling is on when some entry is not null; it needs a block-minimiser M-step
+    /// (<see cref="KroneckerMStep.AlternatingMinimization"/> or <see cref="KroneckerMStep.SingleSweep"/>). null (default) or all
+    /// entries null: no coupling.
+    /// </summary>
+    public IReadOnlyList<double?>? Coupling { get; init; }
+
+    /// <summary>The floor added to the coupled factors after each update, γ̃_k = floor + C_βγ_k (10⁻⁵ [ref]; ≥ 0).</summary>
+    public double CouplingFloor { get; init; } = 1e-5;
 
     /// <summary>How the SVD M-step computes the top singular triplet.</summary>
     public KroneckerSingularTriplet SingularTriplet { get; init; } = KroneckerSingularTriplet.BackendSvd;
 
-    /// <summary>Warm-start factors γ_k (positive, length N_k each), normalised on entry; null ⇒ the normalised ones of §2.8.</summary>
+    /// <summary>
+    /// Warm-start factors (positive, length N_k each), normalised on entry; null ⇒ the normalised ones of §2.8, or with coupling
+    /// on the unnormalised start of §2.9 (γ_k = 1, so γ̃_k = C_β·1). With coupling they are the effective prior factors (γ̃_k for
+    /// coupled modes), as <see cref="SparseRecoveryResult.GammaFactors"/> reports them, so a result can warm-start a solve.
+    /// </summary>
     public IReadOnlyList<double[]>? InitialFactors { get; init; }
 
     /// <inheritdoc />
@@ -63,8 +85,19 @@ public sealed record KroneckerSblOptions : SparseBayesianOptions
         static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
         if (!Enum.IsDefined(MStep)) throw new ArgumentException($"Unknown M-step {MStep}.");
         if (!Enum.IsDefined(SingularTriplet)) throw new ArgumentException($"Unknown singular-triplet method {SingularTriplet}.");
-        if (!(InnerTolerance >= 0) || !double.IsFinite(InnerTolerance)) throw new ArgumentException($"InnerTolerance must be finite and ≥ 0 (got {F(InnerTolerance)}).");
-        if (MaxInnerSweeps < 1) throw new ArgumentException($"MaxInnerSweeps must be ≥ 1 (got {MaxInnerSweeps}).");
+        if (InnerTolerance is { } tol && (!(tol >= 0) || !double.IsFinite(tol))) throw new ArgumentException($"InnerTolerance must be finite and ≥ 0 (got {F(tol)}).");
+        if (MaxInnerSweeps is { } cap && cap < 1) throw new ArgumentException($"MaxInnerSweeps must be ≥ 1 (got {cap}).");
+        if (!(CouplingFloor >= 0) || !double.IsFinite(CouplingFloor)) throw new ArgumentException($"CouplingFloor must be finite and ≥ 0 (got {F(CouplingFloor)}).");
+        if (Coupling is not null)
+        {
+            for (int k = 0; k < Coupling.Count; k++)
+            {
+                if (Coupling[k] is { } beta && (!(beta >= 0) || !double.IsFinite(beta)))
+                    throw new ArgumentException($"Coupling[{k}] = {F(beta)}; β must be finite and ≥ 0 (or null for an uncoupled mode).");
+            }
+            if (IsCoupled && MStep == KroneckerMStep.Svd)
+                throw new ArgumentException("Pattern coupling (§2.9) needs a block-minimiser M-step: set MStep to AlternatingMinimization or SingleSweep.");
+        }
         if (PruneRatios is not null)
         {
             for (int k = 0; k < PruneRatios.Count; k++)
@@ -74,17 +107,46 @@ public sealed record KroneckerSblOptions : SparseBayesianOptions
             }
         }
     }
+
+    /// <summary>True when <see cref="Coupling"/> has a non-null entry.</summary>
+    internal bool IsCoupled
+    {
+        get
+        {
+            if (Coupling is null) return false;
+            for (int k = 0; k < Coupling.Count; k++) if (Coupling[k] is not null) return true;
+            return false;
+        }
+    }
+
+    /// <summary><see cref="InnerTolerance"/> with its default resolved.</summary>
+    internal double EffectiveInnerTolerance => InnerTolerance ?? (IsCoupled ? 1e-4 : 1e-5);
+
+    /// <summary><see cref="InnerToleranceRelative"/> with its default resolved.</summary>
+    internal bool EffectiveInnerToleranceRelative => InnerToleranceRelative ?? IsCoupled;
+
+    /// <summary><see cref="MaxInnerSweeps"/> with its default resolved.</summary>
+    internal int EffectiveMaxInnerSweeps => MaxInnerSweeps ?? (IsCoupled ? 9 : 100);
 }
 
 /// <summary>
-/// Kronecker-structured sparse Bayesian learning (KroSBL; He &amp; Joseph; spec sparse-bayesian §2.5–§2.8) for
+/// Kronecker-structured sparse Bayesian learning (KroSBL; He &amp; Joseph; spec sparse-bayesian §2.5–§2.9) for
 /// y = (A₁ ⊗ … ⊗ A_K)x + n with the prior x ~ N(0, diag(γ₁ ⊗ … ⊗ γ_K)).
 /// </summary>
 /// <remarks>
 /// <para><b>E-step</b>: <see cref="KroneckerPosterior"/> (per-mode eigendecompositions; A, Σ_y and Σ_x are never formed).</para>
 /// <para><b>M-steps</b> (§2.7): <see cref="KroneckerMStep.Svd"/>, <see cref="KroneckerMStep.AlternatingMinimization"/> and
 /// <see cref="KroneckerMStep.SingleSweep"/>, on the second moments Λ_j = μ_j² + (Σ_x)_jj (negatives clamped to 0).
-/// Pattern coupling (§2.9) is not implemented.</para>
+/// </para>
+/// <para><b>Pattern coupling</b> (PC-KroSBL, §2.9; <see cref="KroneckerSblOptions.Coupling"/>): a coupled mode's prior factor is
+/// γ̃_k = floor + C_βγ_k with C_β = I + β·(sub- and super-diagonal ones). The solver keeps the effective factors (γ̃_k for
+/// coupled modes, γ_k for the others): the E-step and pruning act on them, C_β is restricted to the kept indices, and each
+/// block-minimiser sweep solves a nonnegative least-squares problem (<see cref="NonNegativeLeastSquares"/>) per coupled mode
+/// (<see cref="PatternCoupledSweep(IReadOnlyList{double[]}, ReadOnlySpan{double}, IReadOnlyList{double?}, double)"/>). The
+/// start is γ_k = 1, i.e. γ̃_k = C_β·1, unnormalised; the inner loop defaults to the reference's relative 10⁻⁴ and 9 sweeps.
+/// <see cref="SparseRecoveryResult.GammaFactors"/> then holds the effective factors in the §2.5 convention.</para>
+/// <para><b>Allocation</b>: every buffer is allocated per solve, so an EM iteration allocates nothing outside the backend
+/// calls (§5.1 test 16).</para>
 /// <para><b>Pruning</b> (§2.8): per mode, index a leaves I_k when γ_k[a] &lt; r_k·max γ_k or γ_k[a] &lt; r_abs. The factors keep
 /// their full sizes and a pruned entry is held at exactly γ_k[a] = 0: the E-step then gives μ = diag Σ_x = 0 there exactly,
 /// which equals running it on the reduced factors (§5.1 test 4), and the M-steps treat γ_k[a] = 0 as "not kept" (the AM
@@ -108,7 +170,7 @@ public static partial class KroneckerSbl
     /// <returns>The recovery; numerical outcomes are reasons, never exceptions.</returns>
     /// <exception cref="ArgumentNullException">A null list or factor.</exception>
     /// <exception cref="ArgumentException">Misuse (spec §3.2): an empty factor list, y of length ≠ ΠM_k, a non-finite y entry,
-    /// an invalid option, a prune-ratio list of the wrong length, or invalid initial factors.</exception>
+    /// an invalid option, a prune-ratio or coupling list of the wrong length, or invalid initial factors.</exception>
     public static SparseRecoveryResult Solve(IReadOnlyList<DenseOperator> factors, ReadOnlySpan<double> y,
         KroneckerSblOptions? options = null, SolverHooks hooks = default, IDenseBackend? backend = null)
     {
@@ -119,8 +181,9 @@ public static partial class KroneckerSbl
         options.Validate();
         int modes = a.Length;
         var ratios = PruneRatiosFor(options, modes);
-        var gammas = InitialGammas(options, a);
-        return new Run(a, y, options, ratios, gammas, hooks, backend ?? DenseBackend.Current, start).Execute();
+        var betas = options.IsCoupled ? CouplingFor(options.Coupling!, modes, nameof(options)) : null;
+        var gammas = InitialGammas(options, a, betas);
+        return new Run(a, y, options, ratios, betas, gammas, hooks, backend ?? DenseBackend.Current, start).Execute();
     }
 
     /// <summary>Runs KroSBL with the dense factors of a Kronecker product operator.</summary>
@@ -168,7 +231,28 @@ public static partial class KroneckerSbl
         return r;
     }
 
-    private static double[][] InitialGammas(KroneckerSblOptions options, DenseOperator[] a)
+    /// <summary>β per mode with NaN for an uncoupled mode; checks the length against the number of factors and each β ≥ 0.</summary>
+    private static double[] CouplingFor(IReadOnlyList<double?> coupling, int modes, string paramName)
+    {
+        if (coupling.Count != modes)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Coupling has {coupling.Count} entries but there are {modes} factors."), paramName);
+        var betas = new double[modes];
+        for (int k = 0; k < modes; k++)
+        {
+            if (coupling[k] is { } beta)
+            {
+                if (!(beta >= 0) || !double.IsFinite(beta))
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Coupling[{k}] = {beta}; β must be finite and ≥ 0 (or null for an uncoupled mode)."), paramName);
+                betas[k] = beta;
+            }
+            else betas[k] = double.NaN;
+        }
+        return betas;
+    }
+
+    private static double[][] InitialGammas(KroneckerSblOptions options, DenseOperator[] a, double[]? betas)
     {
         int modes = a.Length;
         var g = new double[modes][];
@@ -190,6 +274,23 @@ public static partial class KroneckerSbl
                 g[k] = (double[])f.Clone();
             }
             Normalize(g);
+            return g;
+        }
+        if (betas is not null)
+        {
+            // §2.9: γ_k = 1 for every mode, so γ̃_k = C_β·1 (1 + 2β inside, 1 + β at the ends) for coupled modes; not normalised.
+            for (int k = 0; k < modes; k++)
+            {
+                int nk = a[k].Columns;
+                g[k] = new double[nk];
+                Array.Fill(g[k], 1.0);
+                if (double.IsNaN(betas[k])) continue;
+                for (int i = 0; i < nk; i++)
+                {
+                    if (i > 0) g[k][i] += betas[k];
+                    if (i + 1 < nk) g[k][i] += betas[k];
+                }
+            }
             return g;
         }
         double rest = 1;
@@ -233,14 +334,16 @@ public static partial class KroneckerSbl
     public static void Expand(IReadOnlyList<double[]> gammaFactors, Span<double> full)
     {
         ArgumentNullException.ThrowIfNull(gammaFactors);
+        // Indexed loops, not foreach: enumerating an IReadOnlyList allocates an enumerator, and this runs every EM iteration.
         long n = 1;
-        foreach (var g in gammaFactors) n *= g.Length;
+        for (int k = 0; k < gammaFactors.Count; k++) n *= gammaFactors[k].Length;
         if (full.Length != n)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The output has length {full.Length}, not ΠN_k = {n}."), nameof(full));
         full[0] = 1;
         int size = 1;
-        foreach (var g in gammaFactors)
+        for (int k = 0; k < gammaFactors.Count; k++)
         {
+            var g = gammaFactors[k];
             // Expand backwards in place: entry (i, j) of the new size·|g| tensor is full[i]·g[j].
             for (int i = size - 1; i >= 0; i--)
             {
@@ -281,8 +384,17 @@ public static partial class KroneckerSbl
         int outer = 1, inner = 1;
         for (int l = 0; l < mode; l++) outer *= gammaFactors[l].Length;
         for (int l = mode + 1; l < modes; l++) inner *= gammaFactors[l].Length;
-        var wOuter = new double[outer];
-        var wInner = new double[inner];
+        BlockUpdate(gammaFactors, secondMoment, mode, new double[outer], new double[inner]);
+    }
+
+    /// <summary><see cref="BlockUpdate(IReadOnlyList{double[]}, ReadOnlySpan{double}, int)"/> with caller-owned weight buffers.</summary>
+    private static void BlockUpdate(IReadOnlyList<double[]> gammaFactors, ReadOnlySpan<double> secondMoment, int mode,
+        double[] wOuter, double[] wInner)
+    {
+        int modes = gammaFactors.Count;
+        int outer = 1, inner = 1;
+        for (int l = 0; l < mode; l++) outer *= gammaFactors[l].Length;
+        for (int l = mode + 1; l < modes; l++) inner *= gammaFactors[l].Length;
         long count = InverseProduct(gammaFactors, 0, mode, wOuter) * InverseProduct(gammaFactors, mode + 1, modes, wInner);
         var g = gammaFactors[mode];
         int nk = g.Length;
@@ -324,7 +436,8 @@ public static partial class KroneckerSbl
         return kept;
     }
 
-    /// <summary>One Gauss–Seidel sweep of <see cref="BlockUpdate"/> over k = 1, …, K, optionally normalised after it.</summary>
+    /// <summary>One Gauss–Seidel sweep of <see cref="BlockUpdate(IReadOnlyList{double[]}, ReadOnlySpan{double}, int)"/> over
+    /// k = 1, …, K, optionally normalised after it.</summary>
     /// <param name="gammaFactors">γ_k, modified in place.</param>
     /// <param name="secondMoment">Λ.</param>
     /// <param name="normalize">Apply <see cref="Normalize"/> after the sweep.</param>
@@ -333,6 +446,97 @@ public static partial class KroneckerSbl
         ArgumentNullException.ThrowIfNull(gammaFactors);
         for (int k = 0; k < gammaFactors.Count; k++) BlockUpdate(gammaFactors, secondMoment, k);
         if (normalize) Normalize(gammaFactors);
+    }
+
+    /// <summary>
+    /// One pattern-coupled sweep (spec §2.9, generalised to any set of coupled modes): for k = 1, …, K in turn, g_k = the plain
+    /// AM target of <see cref="BlockUpdate(IReadOnlyList{double[]}, ReadOnlySpan{double}, int)"/> computed with the current
+    /// effective factors of the other modes; an uncoupled mode takes γ_k = g_k; a coupled mode solves the nonnegative least
+    /// squares γ_k = argmin_{v ≥ 0} ‖C_βv − g_k‖₂ on its kept indices (C_β restricted to them, so kept neighbours across a
+    /// pruned index are not coupled) and takes the effective factor γ̃_k = floor + C_βγ_k. The sweep ends with the §2.5
+    /// normalisation of the effective factors (step 4 of §2.9).
+    /// </summary>
+    /// <param name="gammaFactors">The effective factors (γ̃_k for coupled modes, γ_k otherwise; 0 = pruned), modified in place.</param>
+    /// <param name="secondMoment">Λ, length ΠN_k.</param>
+    /// <param name="coupling">β ≥ 0 per mode, or null for an uncoupled mode; one entry per factor.</param>
+    /// <param name="floor">The floor added to coupled factors (≥ 0).</param>
+    /// <exception cref="ArgumentException">A coupling list of the wrong length, a β &lt; 0 or non-finite, or a floor &lt; 0 or non-finite.</exception>
+    public static void PatternCoupledSweep(IReadOnlyList<double[]> gammaFactors, ReadOnlySpan<double> secondMoment,
+        IReadOnlyList<double?> coupling, double floor)
+    {
+        ArgumentNullException.ThrowIfNull(gammaFactors);
+        ArgumentNullException.ThrowIfNull(coupling);
+        var betas = CouplingFor(coupling, gammaFactors.Count, nameof(coupling));
+        if (!(floor >= 0) || !double.IsFinite(floor))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The floor {floor} must be finite and ≥ 0."), nameof(floor));
+        var workspace = new MStepWorkspace(gammaFactors, KroneckerMStep.AlternatingMinimization, coupled: true);
+        PatternCoupledSweep(gammaFactors, secondMoment, betas, floor, workspace);
+    }
+
+    private static void PatternCoupledSweep(IReadOnlyList<double[]> gammaFactors, ReadOnlySpan<double> secondMoment,
+        double[] betas, double floor, MStepWorkspace workspace)
+    {
+        for (int k = 0; k < gammaFactors.Count; k++)
+        {
+            var g = gammaFactors[k];
+            if (double.IsNaN(betas[k]))
+            {
+                BlockUpdate(gammaFactors, secondMoment, k, workspace.Outer, workspace.Inner);
+                continue;
+            }
+            // The kept set is read before the block update overwrites the factor with its target.
+            int kept = 0;
+            for (int i = 0; i < g.Length; i++) if (g[i] > 0) workspace.KeptIndex[kept++] = i;
+            BlockUpdate(gammaFactors, secondMoment, k, workspace.Outer, workspace.Inner);
+            CoupledUpdate(g, workspace.KeptIndex.AsSpan(0, kept), betas[k], floor, workspace);
+        }
+        Normalize(gammaFactors);
+    }
+
+    /// <summary>
+    /// On the kept indices of one mode: v = NNLS(C_β restricted, target g) and g ← floor + C_βv. When C_β restricted is the
+    /// identity (β = 0, or no two kept indices adjacent) the NNLS solution is max(g, 0) and is taken directly.
+    /// </summary>
+    private static void CoupledUpdate(double[] g, ReadOnlySpan<int> kept, double beta, double floor, MStepWorkspace workspace)
+    {
+        int p = kept.Length;
+        if (p == 0) return;
+        var target = workspace.Target.AsSpan(0, p);
+        var v = workspace.Solution.AsSpan(0, p);
+        bool finite = true, identity = true;
+        for (int i = 0; i < p; i++)
+        {
+            target[i] = g[kept[i]];
+            finite &= double.IsFinite(target[i]);
+            if (i > 0 && kept[i] == kept[i - 1] + 1) identity = false;
+        }
+        if (!finite) return; // leave the non-finite target in place: the solver reports DivergedNaN after the M-step
+        if (identity || beta == 0)
+        {
+            for (int i = 0; i < p; i++) v[i] = Math.Max(target[i], 0);
+        }
+        else
+        {
+            var c = workspace.CouplingMatrix.AsSpan(0, p * p);
+            c.Clear();
+            for (int i = 0; i < p; i++)
+            {
+                c[i * p + i] = 1;
+                if (i + 1 < p && kept[i + 1] == kept[i] + 1)
+                {
+                    c[i * p + i + 1] = beta;
+                    c[(i + 1) * p + i] = beta;
+                }
+            }
+            workspace.Nnls!.Solve(c, p, p, target, v);
+        }
+        for (int i = 0; i < p; i++)
+        {
+            double cv = v[i];
+            if (i > 0 && kept[i - 1] == kept[i] - 1) cv += beta * v[i - 1];
+            if (i + 1 < p && kept[i + 1] == kept[i] + 1) cv += beta * v[i + 1];
+            g[kept[i]] = floor + cv;
+        }
     }
 
     /// <summary>
@@ -348,40 +552,50 @@ public static partial class KroneckerSbl
         KroneckerSingularTriplet method, IDenseBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(gammaFactors);
-        backend ??= DenseBackend.Current;
+        RankOneStep(gammaFactors, secondMoment, method, backend ?? DenseBackend.Current,
+            new MStepWorkspace(gammaFactors, KroneckerMStep.Svd, coupled: false));
+    }
+
+    private static void RankOneStep(IReadOnlyList<double[]> gammaFactors, ReadOnlySpan<double> secondMoment,
+        KroneckerSingularTriplet method, IDenseBackend backend, MStepWorkspace workspace)
+    {
         int modes = gammaFactors.Count;
-        var masks = new bool[modes][];
+        var masks = workspace.Masks;
         for (int k = 0; k < modes; k++)
-        {
-            masks[k] = new bool[gammaFactors[k].Length];
             for (int i = 0; i < masks[k].Length; i++) masks[k][i] = gammaFactors[k][i] > 0;
-        }
-        var r = secondMoment.ToArray();
+        // R_k lives in one buffer and s·|v| (= R_{k+1}) is written to the other; they swap after each mode.
+        double[] r = workspace.RankA, next = workspace.RankB;
+        int length = secondMoment.Length;
+        secondMoment.CopyTo(r);
         for (int k = 0; k < modes - 1; k++)
         {
-            int rows = gammaFactors[k].Length, cols = r.Length / rows;
+            int rows = gammaFactors[k].Length, cols = length / rows;
             var u = gammaFactors[k];
-            var v = new double[cols];
+            var v = next.AsSpan(0, cols);
+            var current = r.AsSpan(0, length);
             double s = method == KroneckerSingularTriplet.BackendSvd
-                ? TopTripletSvd(backend, r, rows, cols, u, v)
-                : TopTripletPower(r, rows, cols, u, v);
+                ? TopTripletSvd(backend, current, rows, cols, u, v, workspace)
+                : TopTripletPower(current, rows, cols, u, v, workspace.PowerNext);
             for (int i = 0; i < rows; i++) u[i] = masks[k][i] ? Math.Abs(u[i]) : 0;
             for (int i = 0; i < cols; i++) v[i] = s * Math.Abs(v[i]); // R_{k+1} = s·|v|
-            r = v;
+            (r, next) = (next, r);
+            length = cols;
         }
         var last = gammaFactors[modes - 1];
         for (int i = 0; i < last.Length; i++) last[i] = masks[modes - 1][i] ? r[i] : 0;
     }
 
     /// <summary>Top singular triplet of the row-major rows×cols R via the backend SVD; returns s.</summary>
-    private static double TopTripletSvd(IDenseBackend backend, double[] r, int rows, int cols, double[] u, double[] v)
+    private static double TopTripletSvd(IDenseBackend backend, ReadOnlySpan<double> r, int rows, int cols, double[] u, Span<double> v,
+        MStepWorkspace workspace)
     {
         // Row-major R (rows×cols) is column-major Rᵀ (cols×rows) = V S Uᵀ: u = row 0 of its Vᵀ, v = column 0 of its U.
         int p = Math.Min(rows, cols);
-        var a = (double[])r.Clone();
-        var s = new double[p];
-        var left = new double[cols * p];
-        var vt = new double[p * rows];
+        var a = workspace.SvdCopy.AsSpan(0, r.Length);
+        r.CopyTo(a);
+        var s = workspace.SvdValues.AsSpan(0, p);
+        var left = workspace.SvdLeft.AsSpan(0, cols * p);
+        var vt = workspace.SvdRight.AsSpan(0, p * rows);
         backend.Svd(cols, rows, a, cols, s, left, cols, vt, p);
         for (int i = 0; i < rows; i++) u[i] = vt[i * p];
         for (int i = 0; i < cols; i++) v[i] = left[i];
@@ -389,14 +603,14 @@ public static partial class KroneckerSbl
     }
 
     /// <summary>Top singular triplet by power iteration on R·Rᵀ from the all-ones vector; returns s.</summary>
-    private static double TopTripletPower(double[] r, int rows, int cols, double[] u, double[] v)
+    private static double TopTripletPower(ReadOnlySpan<double> r, int rows, int cols, double[] u, Span<double> v, double[] nextBuffer)
     {
         Array.Fill(u, 1 / Math.Sqrt(rows));
-        var next = new double[rows];
+        var next = nextBuffer.AsSpan(0, rows);
         for (int step = 0; step < PowerIterationMaxSteps; step++)
         {
             MultiplyTransposed(r, rows, cols, u, v);
-            for (int i = 0; i < rows; i++) next[i] = Dot(r.AsSpan(i * cols, cols), v);
+            for (int i = 0; i < rows; i++) next[i] = Dot(r.Slice(i * cols, cols), v);
             double n = VectorMath.Norm2(next);
             if (!(n > 0)) break;
             double change = 0;
@@ -414,13 +628,13 @@ public static partial class KroneckerSbl
         return s;
     }
 
-    private static void MultiplyTransposed(double[] r, int rows, int cols, double[] u, double[] v)
+    private static void MultiplyTransposed(ReadOnlySpan<double> r, int rows, int cols, double[] u, Span<double> v)
     {
-        Array.Clear(v);
+        v.Clear();
         for (int i = 0; i < rows; i++)
         {
             double ui = u[i];
-            var row = r.AsSpan(i * cols, cols);
+            var row = r.Slice(i * cols, cols);
             for (int j = 0; j < cols; j++) v[j] += ui * row[j];
         }
     }
@@ -432,10 +646,74 @@ public static partial class KroneckerSbl
         return s;
     }
 
+    /// <summary>
+    /// The M-step buffers, sized once per solve for the full (unpruned) sizes, so that an EM iteration allocates nothing
+    /// (spec §5.1 test 16); pruning only shrinks what is used.
+    /// </summary>
+    private sealed class MStepWorkspace
+    {
+        public MStepWorkspace(IReadOnlyList<double[]> gammaFactors, KroneckerMStep mStep, bool coupled)
+        {
+            int n = 1, widest = 1;
+            foreach (var g in gammaFactors)
+            {
+                n *= g.Length;
+                widest = Math.Max(widest, g.Length);
+            }
+            if (mStep == KroneckerMStep.Svd)
+            {
+                // R_k, s·|v| and the SVD input copy and left vectors each hold at most N entries; Vᵀ at most N_k².
+                RankA = new double[n];
+                RankB = new double[n];
+                SvdCopy = new double[n];
+                SvdLeft = new double[n];
+                SvdValues = new double[widest];
+                SvdRight = new double[widest * widest];
+                PowerNext = new double[widest];
+                Masks = new bool[gammaFactors.Count][];
+                for (int k = 0; k < Masks.Length; k++) Masks[k] = new bool[gammaFactors[k].Length];
+            }
+            else
+            {
+                // The weight tensors of the modes before and after k hold at most N/N_k entries each.
+                Outer = new double[n];
+                Inner = new double[n];
+            }
+            if (coupled)
+            {
+                KeptIndex = new int[widest];
+                Target = new double[widest];
+                Solution = new double[widest];
+                CouplingMatrix = new double[widest * widest];
+                Nnls = new NonNegativeLeastSquares(widest, widest);
+            }
+        }
+
+        public double[] RankA { get; } = [];
+        public double[] RankB { get; } = [];
+        public double[] SvdCopy { get; } = [];
+        public double[] SvdLeft { get; } = [];
+        public double[] SvdValues { get; } = [];
+        public double[] SvdRight { get; } = [];
+        public double[] PowerNext { get; } = [];
+        public bool[][] Masks { get; } = [];
+        public double[] Outer { get; } = [];
+        public double[] Inner { get; } = [];
+        public int[] KeptIndex { get; } = [];
+        public double[] Target { get; } = [];
+        public double[] Solution { get; } = [];
+        public double[] CouplingMatrix { get; } = [];
+        public NonNegativeLeastSquares? Nnls { get; }
+    }
+
     /// <summary>The state of one solve.</summary>
     private sealed class Run(DenseOperator[] a, ReadOnlySpan<double> y, KroneckerSblOptions options, double[] ratios,
-        double[][] gammas, SolverHooks hooks, IDenseBackend backend, long start)
+        double[]? betas, double[][] gammas, SolverHooks hooks, IDenseBackend backend, long start)
     {
+        private readonly MStepWorkspace _workspace = new(gammas, options.MStep, coupled: betas is not null);
+        private readonly double _innerTolerance = options.EffectiveInnerTolerance;
+        private readonly bool _innerRelative = options.EffectiveInnerToleranceRelative;
+        private readonly int _maxInnerSweeps = options.EffectiveMaxInnerSweeps;
         private readonly double[] _y = y.ToArray();
         private readonly int _modes = a.Length;
         private readonly int _n = KroneckerOmp.Product(a, columns: true);
@@ -446,7 +724,7 @@ public static partial class KroneckerSbl
         public SparseRecoveryResult Execute()
         {
             ILogger? logger = hooks.Logger;
-            string method = options.MStep.ToString();
+            string method = betas is null ? options.MStep.ToString() : options.MStep + " with pattern coupling";
             if (logger is not null && logger.IsEnabled(LogLevel.Information))
             {
                 string shapes = Shapes(), backendName = backend.Name;
@@ -523,7 +801,7 @@ public static partial class KroneckerSbl
                 posterior.Mean.CopyTo(x);
                 posterior.PosteriorVarianceDiagonal.CopyTo(variance);
                 haveMean = true;
-                lastGood = CloneFactors(gammas);
+                for (int k = 0; k < _modes; k++) Array.Copy(gammas[k], lastGood[k], gammas[k].Length);
                 lastSigma2 = sigma2;
                 lastL = posterior.NegativeLogEvidence;
                 rNorm = posterior.ResidualNorm;
@@ -597,10 +875,10 @@ public static partial class KroneckerSbl
             switch (options.MStep)
             {
                 case KroneckerMStep.Svd:
-                    RankOneStep(gammas, lambda, options.SingularTriplet, backend);
+                    RankOneStep(gammas, lambda, options.SingularTriplet, backend, _workspace);
                     return true;
                 case KroneckerMStep.SingleSweep:
-                    AlternatingSweep(gammas, lambda, normalize: true);
+                    Sweep(lambda);
                     sweeps = 1;
                     _innerSweeps++;
                     return true;
@@ -609,7 +887,7 @@ public static partial class KroneckerSbl
                     while (true)
                     {
                         if (hooks.CancellationToken.IsCancellationRequested) return false;
-                        AlternatingSweep(gammas, lambda, normalize: true);
+                        Sweep(lambda);
                         sweeps++;
                         _innerSweeps++;
                         Expand(gammas, current);
@@ -621,9 +899,9 @@ public static partial class KroneckerSbl
                             norm += previous[j] * previous[j];
                         }
                         diff = Math.Sqrt(diff);
-                        double tol = options.InnerToleranceRelative ? options.InnerTolerance * Math.Sqrt(norm) : options.InnerTolerance;
+                        double tol = _innerRelative ? _innerTolerance * Math.Sqrt(norm) : _innerTolerance;
                         if (diff < tol || !double.IsFinite(diff)) return true;
-                        if (sweeps >= options.MaxInnerSweeps)
+                        if (sweeps >= _maxInnerSweeps)
                         {
                             _capHits++;
                             if (logger is not null && logger.IsEnabled(LogLevel.Warning)) LogInnerCap(logger, t, sweeps, diff);
@@ -632,6 +910,18 @@ public static partial class KroneckerSbl
                         Array.Copy(current, previous, current.Length);
                     }
             }
+        }
+
+        /// <summary>One normalised block-minimiser sweep: plain (§2.7) or pattern-coupled (§2.9).</summary>
+        private void Sweep(double[] lambda)
+        {
+            if (betas is not null)
+            {
+                PatternCoupledSweep(gammas, lambda, betas, options.CouplingFloor, _workspace);
+                return;
+            }
+            for (int k = 0; k < gammas.Length; k++) BlockUpdate(gammas, lambda, k, _workspace.Outer, _workspace.Inner);
+            Normalize(gammas);
         }
 
         private SparseRecoveryResult FinishLastGood(ConvergenceReason reason, int t, double yNorm, double rNorm, double[] x,

@@ -182,6 +182,21 @@ public class KroneckerPosteriorTests
         Assert.That(RelDiff(post.OmegaSum, dense.OmegaSum), Is.LessThanOrEqualTo(1e-10), "Σω");
     }
 
+    // §5.1 test 2 on the spec's 3-mode problem (3×5, 4×6, 2×4, σ² = 0.3): L from the eigenvalues, ‖y − Aμ‖ = σ²‖d ∘ z‖
+    // and Σ_j ω_j against a dense Cholesky of the explicit Σ_y and the explicit residual, to 1e−10 relative. (The random
+    // problems above cover K = 1, 2, 3 with pruned entries.)
+    [TestCase(13)]
+    [TestCase(14)]
+    public void ByProducts_SpecProblem(int seed)
+    {
+        var p = SpecProblem(seed);
+        var dense = DenseWoodbury(p);
+        var post = Run(p);
+        Assert.That(RelDiff(post.NegativeLogEvidence, dense.Cost), Is.LessThanOrEqualTo(1e-10), "L");
+        Assert.That(RelDiff(post.ResidualNorm, dense.Residual), Is.LessThanOrEqualTo(1e-10), "‖y − Aμ‖");
+        Assert.That(RelDiff(post.OmegaSum, dense.OmegaSum), Is.LessThanOrEqualTo(1e-10), "Σω");
+    }
+
     // §5.1 test 1 exactly: factors 3×5, 4×6, 2×4, γ > 0, σ² = 0.3, against the direct inverse Σ_x = (σ⁻²AᵀA + Γ⁻¹)⁻¹ and
     // μ = σ⁻²Σ_xAᵀy. Tolerance: max abs difference ≤ 1e−12 (values are O(1)).
     [Test]
@@ -332,53 +347,6 @@ public class KroneckerPosteriorTests
         Assert.That(best, Is.Zero, $"backend {DenseBackend.Current.Name} allocated {inBackend} of {allocated} bytes");
     }
 
-    /// <summary>
-    /// Delegates to another backend, shifting every symmetric eigenvalue by a constant (to force σ² + λ ≤ 0 or NaN), and
-    /// counts the bytes allocated inside gemm and the eigensolver.
-    /// </summary>
-    private sealed class ShiftedEigenBackend(IDenseBackend inner, double shift) : IDenseBackend
-    {
-        public long BackendBytes { get; set; }
-        public string Name => "shifted";
-        public string Description => "test";
-        public void Gemm(Transpose transA, Transpose transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
-            ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            BackendBytes += GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        public void Gemv(Transpose transA, int m, int n, double alpha, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> x,
-            double beta, Span<double> y) => inner.Gemv(transA, m, n, alpha, a, lda, x, beta, y);
-        public void Syrk(Triangle triangle, Transpose trans, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, double beta,
-            Span<double> c, int ldc) => inner.Syrk(triangle, trans, n, k, alpha, a, lda, beta, c, ldc);
-        public void TriangularSolve(Side side, Triangle triangle, Transpose transA, Diagonal diagonal, int m, int n, double alpha,
-            ReadOnlySpan<double> a, int lda, Span<double> b, int ldb) =>
-            inner.TriangularSolve(side, triangle, transA, diagonal, m, n, alpha, a, lda, b, ldb);
-        public void CholeskyFactor(Triangle triangle, int n, Span<double> a, int lda) => inner.CholeskyFactor(triangle, n, a, lda);
-        public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb) =>
-            inner.CholeskySolve(triangle, n, nrhs, factor, lda, b, ldb);
-        public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => inner.CholeskyInverse(triangle, n, factor, lda);
-        public void LuFactor(int m, int n, Span<double> a, int lda, Span<int> pivots) => inner.LuFactor(m, n, a, lda, pivots);
-        public void LuSolve(Transpose trans, int n, int nrhs, ReadOnlySpan<double> factor, int lda, ReadOnlySpan<int> pivots,
-            Span<double> b, int ldb) => inner.LuSolve(trans, n, nrhs, factor, lda, pivots, b, ldb);
-        public void QrFactor(int m, int n, Span<double> a, int lda, Span<double> tau) => inner.QrFactor(m, n, a, lda, tau);
-        public void ApplyQ(Transpose trans, int m, int n, int k, ReadOnlySpan<double> factor, int lda, ReadOnlySpan<double> tau,
-            Span<double> c, int ldc) => inner.ApplyQ(trans, m, n, k, factor, lda, tau, c, ldc);
-        public void LeastSquares(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb) =>
-            inner.LeastSquares(m, n, nrhs, a, lda, b, ldb);
-        public void Svd(int m, int n, Span<double> a, int lda, Span<double> s, Span<double> u, int ldu, Span<double> vt, int ldvt) =>
-            inner.Svd(m, n, a, lda, s, u, ldu, vt, ldvt);
-        public void SymmetricEigen(Triangle triangle, int n, Span<double> a, int lda, Span<double> w)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            inner.SymmetricEigen(triangle, n, a, lda, w);
-            BackendBytes += GC.GetAllocatedBytesForCurrentThread() - before;
-            for (int i = 0; i < n; i++) w[i] += shift;
-        }
-    }
-
     // σ² + λ_l ≤ 0 gives IndefiniteOperator and a non-finite eigenvalue gives NonFinite; neither throws, and L is NaN.
     [Test]
     public void NumericalFailures_AreStatuses()
@@ -428,5 +396,56 @@ public class KroneckerPosteriorTests
         Assert.Throws<ArgumentException>(() => _ = new KroneckerPosterior(sum));
         var mixed = KroneckerOperator.Product(p.Factors[0], KroneckerOperator.Product(p.Factors[1], p.Factors[2]));
         Assert.Throws<ArgumentException>(() => _ = new KroneckerPosterior(mixed));
+    }
+}
+
+/// <summary>
+/// Delegates to another backend, shifting every symmetric eigenvalue by a constant (to force σ² + λ ≤ 0 or NaN), and
+/// counts the bytes allocated inside gemm, the eigensolver and the SVD (the calls of the Kronecker E-step and M-steps).
+/// </summary>
+internal sealed class ShiftedEigenBackend(IDenseBackend inner, double shift) : IDenseBackend
+{
+    public long BackendBytes { get; set; }
+    public string Name => "shifted";
+    public string Description => "test";
+    public void Gemm(Transpose transA, Transpose transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
+        ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        BackendBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    public void Gemv(Transpose transA, int m, int n, double alpha, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> x,
+        double beta, Span<double> y) => inner.Gemv(transA, m, n, alpha, a, lda, x, beta, y);
+    public void Syrk(Triangle triangle, Transpose trans, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, double beta,
+        Span<double> c, int ldc) => inner.Syrk(triangle, trans, n, k, alpha, a, lda, beta, c, ldc);
+    public void TriangularSolve(Side side, Triangle triangle, Transpose transA, Diagonal diagonal, int m, int n, double alpha,
+        ReadOnlySpan<double> a, int lda, Span<double> b, int ldb) =>
+        inner.TriangularSolve(side, triangle, transA, diagonal, m, n, alpha, a, lda, b, ldb);
+    public void CholeskyFactor(Triangle triangle, int n, Span<double> a, int lda) => inner.CholeskyFactor(triangle, n, a, lda);
+    public void CholeskySolve(Triangle triangle, int n, int nrhs, ReadOnlySpan<double> factor, int lda, Span<double> b, int ldb) =>
+        inner.CholeskySolve(triangle, n, nrhs, factor, lda, b, ldb);
+    public void CholeskyInverse(Triangle triangle, int n, Span<double> factor, int lda) => inner.CholeskyInverse(triangle, n, factor, lda);
+    public void LuFactor(int m, int n, Span<double> a, int lda, Span<int> pivots) => inner.LuFactor(m, n, a, lda, pivots);
+    public void LuSolve(Transpose trans, int n, int nrhs, ReadOnlySpan<double> factor, int lda, ReadOnlySpan<int> pivots,
+        Span<double> b, int ldb) => inner.LuSolve(trans, n, nrhs, factor, lda, pivots, b, ldb);
+    public void QrFactor(int m, int n, Span<double> a, int lda, Span<double> tau) => inner.QrFactor(m, n, a, lda, tau);
+    public void ApplyQ(Transpose trans, int m, int n, int k, ReadOnlySpan<double> factor, int lda, ReadOnlySpan<double> tau,
+        Span<double> c, int ldc) => inner.ApplyQ(trans, m, n, k, factor, lda, tau, c, ldc);
+    public void LeastSquares(int m, int n, int nrhs, Span<double> a, int lda, Span<double> b, int ldb) =>
+        inner.LeastSquares(m, n, nrhs, a, lda, b, ldb);
+    public void Svd(int m, int n, Span<double> a, int lda, Span<double> s, Span<double> u, int ldu, Span<double> vt, int ldvt)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        inner.Svd(m, n, a, lda, s, u, ldu, vt, ldvt);
+        BackendBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+    public void SymmetricEigen(Triangle triangle, int n, Span<double> a, int lda, Span<double> w)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        inner.SymmetricEigen(triangle, n, a, lda, w);
+        BackendBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        for (int i = 0; i < n; i++) w[i] += shift;
     }
 }
