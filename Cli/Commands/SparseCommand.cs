@@ -84,6 +84,8 @@ public static class SparseCommand
         using var loggerFactory = CliLogging.Create(a.Verbosity);
         var logger = loggerFactory.CreateLogger("solvers");
         var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // A redirected error stream (logs, CI) keeps each message on one line instead of Spectre's 80-column wrap.
+        if (Console.IsErrorRedirected) err.Profile.Width = 4096;
         var total = Stopwatch.StartNew();
         try
         {
@@ -507,9 +509,12 @@ public static class SparseCommand
 
     private static string Sci(double v) => double.IsNaN(v) ? "—" : v.ToString("0.000e+00", Ci);
 
-    private static string FormatBytes(long bytes) => bytes >= 1L << 30
-        ? string.Create(Ci, $"{bytes / (double)(1L << 30):0.##} GiB")
-        : string.Create(Ci, $"{bytes / (double)(1L << 20):0.#} MiB");
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(Ci, $"{bytes / (double)(1L << 30):0.##} GiB"),
+        >= 1L << 20 => string.Create(Ci, $"{bytes / (double)(1L << 20):0.#} MiB"),
+        _ => string.Create(Ci, $"{bytes / 1024.0:0.#} KiB"),
+    };
 
     private static void Print(string label, LinearProblem p, SparseArgs a, SolveInput d, SparseRecoveryResult r, Outcome o, Metrics m,
         string backendName, double loadSeconds)
