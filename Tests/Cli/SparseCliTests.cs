@@ -43,6 +43,7 @@ public class SparseCliTests
 
     private static void AssertOneLineError(CliRunner.Outcome o, params string[] fragments)
     {
+        TestContext.Out.WriteLine(o.Stderr.Trim());
         Assert.That(o.ExitCode, Is.EqualTo(1), o.All);
         foreach (string f in fragments) Assert.That(o.Stderr, Does.Contain(f), o.All);
         Assert.That(o.All, Does.Not.Contain("   at "), "no stack trace: " + o.All);
@@ -211,8 +212,9 @@ public class SparseCliTests
     [Test]
     public void BadInput_RightHandSide_WrongLengthOrNaN_ExitsOne()
     {
-        AssertOneLineError(CliRunner.Run("sparse", WriteRaw("short-b.h5", [1, 2, 3, 4, 5]), "--no-output"), "/problems/000000/b");
-        AssertOneLineError(CliRunner.Run("sparse", WriteRaw("nan-b.h5", [1, 2, double.NaN, 4, 5, 6]), "--no-output"), "/problems/000000/b");
+        // The reader refuses both before any solve (PS §3.3, §1: b has m entries, all finite), naming the object and the fact.
+        AssertOneLineError(CliRunner.Run("sparse", WriteRaw("short-b.h5", [1, 2, 3, 4, 5]), "--no-output"), "/problems/000000/b", "length 5", "6 rows");
+        AssertOneLineError(CliRunner.Run("sparse", WriteRaw("nan-b.h5", [1, 2, double.NaN, 4, 5, 6]), "--no-output"), "/problems/000000/b", "index 2", "NaN");
     }
 
     [Test]
