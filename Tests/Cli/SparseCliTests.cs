@@ -173,6 +173,37 @@ public class SparseCliTests
         Assert.That(RunAttribute(results, "sbl", "srr"), Is.GreaterThan(0), o.All);
     }
 
+    // Floors on the 120×336 problem (8 nonzeros, 25 dB), measured −37.0 dB for the three Kronecker variants and −21.1 dB
+    // for fast SBL on the full dictionary; each floor leaves ≥ 6 dB of margin and still fails for a wrong x̂ (≈ 0 dB).
+    [TestCase("krosbl-am", -30.0)]
+    [TestCase("ksbl", -30.0)]
+    [TestCase("fast-sbl", -15.0)]
+    public void OtherSblMethods_SmallProblem_ReachTheirFloor(string method, double floorDb)
+    {
+        string results = Path.Combine(_dir, $"small-{method}.results.h5");
+        var o = CliRunner.Run("sparse", _small, "--method", method, "-o", results);
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.All);
+        Assert.That(RunAttribute(results, method, "nmse_db"), Is.LessThanOrEqualTo(floorDb), o.All);
+        var run = ResultFileReader.Read(results).Runs.Single();
+        Assert.That(run.X, Has.Length.EqualTo(336));
+        Assert.That(run.Method, Is.EqualTo(method));
+    }
+
+    [Test]
+    public void Omp_SmallProblem_StopsAtTheNoiseLevel()
+    {
+        string results = Path.Combine(_dir, "small-omp.results.h5");
+        var o = CliRunner.Run("sparse", _small, "--method", "omp", "-o", results);
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.All);
+        var run = ResultFileReader.Read(results).Runs.Single();
+        var p = Read(_small);
+        double sigma2 = double.Parse(p.Meta["noise_variance"], CultureInfo.InvariantCulture);
+        // ε = √(mσ²)/‖y‖ with the file's σ², so a converged OMP has ‖y − Ax̂‖ ≤ √(mσ²) (rounding slack 1e-12 relative).
+        Assert.That(run.Result.Reason, Is.EqualTo(ConvergenceReason.ConvergedRelativeTolerance), o.All);
+        Assert.That(run.Result.TrueResidualNorm, Is.LessThanOrEqualTo(Math.Sqrt(120 * sigma2) * (1 + 1e-12)), o.All);
+        Assert.That(RunAttribute(results, "omp", "support_size"), Is.EqualTo(run.Result.Iterations), "one atom per OMP step");
+    }
+
     [Test]
     public void LearnNoise_EstimatesTheFilesNoiseVariance()
     {
