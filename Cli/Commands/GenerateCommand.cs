@@ -72,7 +72,7 @@ public static class GenerateCommand
             }
             catch (Exception e) when (e is ArgumentException or ProblemFileException or IOException)
             {
-                err.MarkupLine($"[red]error[/] {Markup.Escape(e.Message)}");
+                err.MarkupLine($"[red]error[/] {Markup.Escape(SparseCommand.ErrorText(e))}");
                 return ExitCodes.BadInput;
             }
         });

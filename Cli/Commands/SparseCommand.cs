@@ -153,7 +153,7 @@ public static class SparseCommand
         }
         catch (Exception e) when (e is ArgumentException or ProblemFileException or NotSupportedException or IOException)
         {
-            err.MarkupLine($"[red]error[/] {Markup.Escape(e.Message)}");
+            err.MarkupLine($"[red]error[/] {Markup.Escape(ErrorText(e))}");
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
@@ -162,6 +162,11 @@ public static class SparseCommand
             return ExitCodes.NotConverged;
         }
     }
+
+    /// <summary>An exception's message for the one-line error, without the " (Parameter 'x')" that ArgumentException appends.</summary>
+    internal static string ErrorText(Exception e) => e is ArgumentException { ParamName: { } name } a
+        ? a.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+        : e.Message;
 
     /// <summary>Option checks that need no file (bad input before any work).</summary>
     private static void CheckArguments(SparseArgs a)
