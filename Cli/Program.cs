@@ -27,6 +27,7 @@ public static class Program
             BenchCommand.Create(),
             PdeCommand.Create(),
             LstsqCommand.Create(),
+            SparseCommand.Create(),
             ValidateCommand.Create(),
         };
         return root;
