@@ -48,7 +48,7 @@ public static class BenchCommand
         var draws = new Option<int?>("--draws") { Description = "lstsq: draws per stochastic cell (default: the spec's 5, 30 for LS-3, 20 seeds for LS-6)." };
         var ardProblems = new Option<int?>("--ard-problems") { Description = "sbl: run scikit-learn's ARDRegression (≈30 s per fit) on only the first N SBL-6 problems (default: all; 1 with --quick)." };
         var noSklearn = new Option<bool>("--no-sklearn") { Description = "sbl: skip the scikit-learn run of SBL-6." };
-        var fastProblems = new Option<int?>("--fast-problems") { Description = "sbl: run fast SBL (minutes per solve at N = 3375) on only the first N SBL-1 problems (default 3; 1 with --quick)." };
+        var fastProblems = new Option<int?>("--fast-problems") { Description = "sbl: run fast SBL (minutes per solve at N = 3375) on only the first N SBL-1 problems (default 2; 1 with --quick)." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
             what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds, count, trials, nx, budget,

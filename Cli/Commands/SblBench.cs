@@ -18,7 +18,7 @@ namespace Solvers.Cli.Commands;
 /// <param name="SklearnScript">SBL-6: path of bench/sbl_sklearn.py.</param>
 /// <param name="Backends">Backend-ratio table: the backends to time against the current one (null = managed).</param>
 /// <param name="Markdown">Report path (null = bench/results/sbl-&lt;yyyyMMdd-HHmm&gt;.md).</param>
-/// <param name="FastProblems">SBL-1: run fast SBL on only the first this many problems (minutes per solve at N = 3375); null = 3 (1 with --quick).</param>
+/// <param name="FastProblems">SBL-1: run fast SBL on only the first this many problems (minutes per solve at N = 3375); null = 2 (1 with --quick).</param>
 public sealed record SblBenchOptions(bool Quick, IReadOnlyCollection<string>? Only, int? Trials, int? ArdProblems, string? Python,
     string SklearnScript, IReadOnlyList<string>? Backends, string? Markdown, int? FastProblems = null);
 
@@ -162,7 +162,7 @@ public static class SblBench
             switch (id)
             {
                 case "SBL-1":
-                    sbl1 = Sbl1(report, Trials(20, 3), o.FastProblems ?? (o.Quick ? 1 : 3), TimeSpan.FromSeconds(o.Quick ? 60 : 900));
+                    sbl1 = Sbl1(report, Trials(20, 3), o.FastProblems ?? (o.Quick ? 1 : 2), TimeSpan.FromSeconds(o.Quick ? 60 : 900));
                     Sbl1Extras(report, sbl1, o);
                     break;
                 case "SBL-2":
@@ -294,28 +294,45 @@ public static class SblBench
         return new Trial(p.Seed, SparseRecoveryMetrics.Nmse(x, p.X), SparseRecoveryMetrics.SupportRecoveryRate(x, p.X), s, 0, "oracle");
     }
 
-    /// <summary>Runs every method once on a small problem so that JIT compilation stays out of the timed solves.</summary>
+    /// <summary>
+    /// Runs every method repeatedly on a small problem, waits for the background tier-1 JIT, then runs the Kronecker
+    /// methods at the paper's shape: without this the first timed trials run tier-0 code (measured: 0.34 s instead of
+    /// 0.025 s for the same SVD-KroSBL solve).
+    /// </summary>
     private static void WarmUp()
     {
         var p = SparseRecoveryProblems.Kronecker([4, 5, 6], [6, 7, 8], [2, 2, 2], DefaultSnr, 99);
         var a = DenseDictionary(p);
-        foreach (var step in new[] { KroneckerMStep.Svd, KroneckerMStep.AlternatingMinimization, KroneckerMStep.SingleSweep })
+        for (int round = 0; round < 40; round++)
         {
-            Kro(p, step);
-            Kro(p, step, noiseKnown: false);
+            foreach (var step in new[] { KroneckerMStep.Svd, KroneckerMStep.AlternatingMinimization, KroneckerMStep.SingleSweep })
+            {
+                Kro(p, step);
+                Kro(p, step, noiseKnown: false);
+            }
+
+            Classic(p, a);
+            Fast(p, a);
+            Komp(p);
+            Omp(p, a);
+            Oracle(p);
         }
 
-        Classic(p, a);
-        Fast(p, a);
-        Komp(p);
-        Omp(p, a);
-        Oracle(p);
+        Thread.Sleep(1000); // tier-1 compilation runs on a background thread (slow on a loaded host)
+        var paper = Paper(DefaultRows1, DefaultSupport, DefaultSnr, 99);
+        for (int round = 0; round < 3; round++)
+            foreach (var step in new[] { KroneckerMStep.Svd, KroneckerMStep.AlternatingMinimization, KroneckerMStep.SingleSweep })
+                Kro(paper, step);
     }
 
     // ------------------------------------------------------------------ SBL-1
 
     /// <summary>The SBL-1 per-method trials (problems regenerate from their seeds).</summary>
-    private sealed record Sbl1Data(int Trials, Dictionary<string, List<Trial>> Methods);
+    private sealed record Sbl1Data(int Trials, Dictionary<string, List<Trial>> Methods)
+    {
+        /// <summary>Per trial, the fastest of three identical SVD-KroSBL solves (the first is the gated one).</summary>
+        public List<double> SvdBestOfThree { get; } = [];
+    }
 
     private static readonly string[] Sbl1Methods = ["SVD-KroSBL", "AM-KroSBL", "KSBL", "cSBL", "fast SBL", "KOMP", "OMP", "oracle LS"];
 
@@ -345,7 +362,12 @@ public static class SblBench
                 Log(string.Create(Ci, $"    {method}: {10 * Math.Log10(trial.Nmse):F1} dB, {trial.Seconds:F3} s, {trial.Reason}"));
             }
 
-            Add("SVD-KroSBL", Kro(p, KroneckerMStep.Svd));
+            var svdTrial = Kro(p, KroneckerMStep.Svd);
+            Add("SVD-KroSBL", svdTrial);
+            // Two more identical solves: their fastest time filters the scheduling delays of the shared host (recorded, not gated).
+            double best = svdTrial.Seconds;
+            for (int k = 0; k < 2; k++) best = Math.Min(best, Kro(p, KroneckerMStep.Svd).Seconds);
+            data.SvdBestOfThree.Add(best);
             Add("AM-KroSBL", Kro(p, KroneckerMStep.AlternatingMinimization));
             Add("KSBL", Kro(p, KroneckerMStep.SingleSweep));
             Add("cSBL", Classic(p, a));
@@ -364,11 +386,12 @@ public static class SblBench
         md.AppendLine(string.Create(Ci, $"Gated: SVD-KroSBL, AM-KroSBL, cSBL, oracle LS. Recorded only: KSBL (one AM sweep per EM iteration), fast SBL (Tipping–Faul, σ² known; on the first {Math.Min(fastProblems, trials)} problems only, time limit {fastLimit.TotalSeconds:F0} s per solve, because it takes minutes per solve at this size), ")
             + "KOMP (s = 10 per mode, stop at ‖R‖/‖y‖ ≤ √(Mσ²)/‖y‖), plain OMP on the dense A (stop at ‖r‖² ≤ Mσ²).").AppendLine();
         MethodTable(md, data.Methods, Sbl1Methods);
-        md.AppendLine("Per-trial NMSE (dB):").AppendLine();
-        md.AppendLine("| trial | seed | " + string.Join(" | ", Sbl1Methods) + " |");
-        md.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", Sbl1Methods.Length)));
+        md.AppendLine("Per-trial NMSE (dB), with the SVD-KroSBL iterations and times (single run; fastest of 3):").AppendLine();
+        md.AppendLine("| trial | seed | " + string.Join(" | ", Sbl1Methods) + " | SVD its | SVD s | SVD s, fastest of 3 |");
+        md.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", Sbl1Methods.Length + 3)));
         for (int t = 0; t < trials; t++)
-            md.AppendLine(string.Create(Ci, $"| {t + 1} | {svd[t].Seed} | ") + string.Join(" | ", Sbl1Methods.Select(k => t < data.Methods[k].Count ? Db(10 * Math.Log10(data.Methods[k][t].Nmse)) : "—")) + " |");
+            md.AppendLine(string.Create(Ci, $"| {t + 1} | {svd[t].Seed} | ") + string.Join(" | ", Sbl1Methods.Select(k => t < data.Methods[k].Count ? Db(10 * Math.Log10(data.Methods[k][t].Nmse)) : "—"))
+                + string.Create(Ci, $" | {svd[t].Iterations} | {svd[t].Seconds:F3} | {data.SvdBestOfThree[t]:F3} |"));
         md.AppendLine();
 
         double svdMed = MedianDb(svd), oracleMed = MedianDb(oracle), csMed = MedianDb(cs);
@@ -383,6 +406,10 @@ public static class SblBench
         rep.Criterion("SVD median better than cSBL median by", string.Create(Ci, $"{csMed - svdMed:F1} dB"), "≥ 5 dB [13.9]", csMed - svdMed >= 5);
         rep.Criterion("cSBL ÷ SVD mean time per trial (same run)", string.Create(Ci, $"{csTime / svdTime:F0}× ({Seconds(csTime)} ÷ {Seconds(svdTime)})"), "≥ 50× [≈330×]", csTime / svdTime >= 50);
         rep.Criterion("SVD mean time per trial", Seconds(svdTime), "≤ 0.2 s [0.043 s]", svdTime <= 0.2);
+        double bestMean = data.SvdBestOfThree.Average();
+        rep.Criterion("recorded: SVD time per trial, fastest of 3 identical solves (mean; median)", string.Create(Ci, $"{Seconds(bestMean)}; {Seconds(Median(data.SvdBestOfThree))}"), "(load filter, not gated)", null);
+        rep.Criterion("recorded: cSBL mean time ÷ SVD fastest-of-3 mean", string.Create(Ci, $"{csTime / bestMean:F0}×"), "(not gated)", null);
+        rep.Criterion("recorded: SVD median time per trial (single runs)", Seconds(Median(svd.Select(x => x.Seconds))), "(not gated)", null);
         rep.FlushCriteria();
         return data;
     }
@@ -624,25 +651,35 @@ public static class SblBench
 
         md.AppendLine();
 
-        // Recorded, not gated: the same first problem with the other M-step paths, to show where the allocations come from.
+        // Recorded, not gated: the same first problem with the other M-step paths, and with pruning off at 20 and 40
+        // iterations so that the difference is the steady per-iteration allocation (set-up and result cancel).
         var p1 = SparseRecoveryProblems.Kronecker(rows, cols, [3, 3, 3], DefaultSnr, Sbl5Seed + 1);
-        md.AppendLine("Recorded (not gated), same first problem, other M-step paths:").AppendLine();
-        md.AppendLine("| variant | NMSE dB | s | iterations | allocated (this thread) | per iteration |");
-        md.AppendLine("|---|---|---|---|---|---|");
-        foreach (var (label, options) in new (string, KroneckerSblOptions)[]
-        {
-            ("SVD-KroSBL, power-iteration triplet", new KroneckerSblOptions { NoiseVariance = p1.NoiseVariance, SingularTriplet = KroneckerSingularTriplet.PowerIteration }),
-            ("AM-KroSBL", new KroneckerSblOptions { NoiseVariance = p1.NoiseVariance, MStep = KroneckerMStep.AlternatingMinimization }),
-            ("SVD-KroSBL, pruning off, 20 iterations", new KroneckerSblOptions { NoiseVariance = p1.NoiseVariance, PruneRatio = 0, MaxIterations = 20, RelativeTolerance = 0 }),
-            ("SVD-KroSBL, pruning off, 40 iterations", new KroneckerSblOptions { NoiseVariance = p1.NoiseVariance, PruneRatio = 0, MaxIterations = 40, RelativeTolerance = 0 }),
-        })
+        long Allocated(KroneckerSblOptions options, out SparseRecoveryResult r, out double seconds)
         {
             long thread0 = GC.GetAllocatedBytesForCurrentThread();
             long t0 = Stopwatch.GetTimestamp();
-            var r = KroneckerSbl.Solve(p1.Factors, p1.Y, options);
-            double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            long thread = GC.GetAllocatedBytesForCurrentThread() - thread0;
-            md.AppendLine(string.Create(Ci, $"| {label} | {Db(SparseRecoveryMetrics.NmseDb(r.Coefficients, p1.X))} | {seconds:F3} | {r.Summary.Iterations} | {thread / 1e6:F2} MB | {thread / 1e3 / Math.Max(1, r.Summary.Iterations):F0} KB |"));
+            r = KroneckerSbl.Solve(p1.Factors, p1.Y, options);
+            seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            return GC.GetAllocatedBytesForCurrentThread() - thread0;
+        }
+
+        md.AppendLine("Recorded (not gated), same first problem: other M-step paths with the default pruning, and each path with pruning off (r = 0) "
+            + "at 20 and 40 EM iterations (tolerance 0), whose difference ÷ 20 is the steady allocation per EM iteration:").AppendLine();
+        md.AppendLine("| M-step path | default pruning: NMSE dB / s / iterations / allocated | pruning off: allocated at 20 / 40 iterations | per EM iteration (steady) |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var (label, baseOptions) in new (string, KroneckerSblOptions)[]
+        {
+            ("SVD, backend SVD (default)", new KroneckerSblOptions()),
+            ("SVD, power-iteration triplet", new KroneckerSblOptions { SingularTriplet = KroneckerSingularTriplet.PowerIteration }),
+            ("AM", new KroneckerSblOptions { MStep = KroneckerMStep.AlternatingMinimization }),
+            ("KSBL (single sweep)", new KroneckerSblOptions { MStep = KroneckerMStep.SingleSweep }),
+        })
+        {
+            var known = baseOptions with { NoiseVariance = p1.NoiseVariance };
+            long whole = Allocated(known, out var r, out double seconds);
+            long a20 = Allocated(known with { PruneRatio = 0, MaxIterations = 20, RelativeTolerance = 0 }, out _, out _);
+            long a40 = Allocated(known with { PruneRatio = 0, MaxIterations = 40, RelativeTolerance = 0 }, out _, out _);
+            md.AppendLine(string.Create(Ci, $"| {label} | {Db(SparseRecoveryMetrics.NmseDb(r.Coefficients, p1.X))} / {seconds:F3} / {r.Summary.Iterations} / {whole / 1e6:F2} MB | {a20 / 1e6:F2} / {a40 / 1e6:F2} MB | {(a40 - a20) / 20.0 / 1e3:F1} KB |"));
         }
 
         md.AppendLine();
