@@ -15,27 +15,28 @@ namespace Solvers.Cli.Commands;
 /// <summary>
 /// <c>solvers bench cg</c>: CG iterations, time per iteration and effective bandwidth, stencil vs CSR;
 /// <c>solvers bench dense</c>: GFLOP/s of the dense backends against numpy and managed (<see cref="DenseBench"/>);
-/// <c>solvers bench gp</c>: the GP-HM accuracy rows and per-backend step times (<see cref="GpBench"/>).
+/// <c>solvers bench gp</c>: the GP-HM accuracy rows and per-backend step times (<see cref="GpBench"/>);
+/// <c>solvers bench sbl</c>: the sparse Bayesian recovery rows SBL-1 … SBL-6 (<see cref="SblBench"/>).
 /// </summary>
 public static class BenchCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR), dense (dense backends vs numpy and managed), sor-bandit, heat, gp (GP-HM accuracy and step times) or lstsq (sketched least squares LS-1 … LS-7)." };
-        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat", "gp", "lstsq");
+        var what = new Argument<string>("benchmark") { Description = "Benchmark to run: cg (Krylov, stencil vs CSR), dense (dense backends vs numpy and managed), sor-bandit, heat, gp (GP-HM accuracy and step times), lstsq (sketched least squares LS-1 … LS-7) or sbl (sparse Bayesian recovery SBL-1 … SBL-6)." };
+        what.AcceptOnlyFromAmong("cg", "dense", "sor-bandit", "heat", "gp", "lstsq", "sbl");
         var problems = new Option<string>("--problems") { Description = "cg: comma-separated problems: poisson2d_N, poisson3d_N, diffusion2d_N.", DefaultValueFactory = _ => "poisson2d_512,poisson2d_1024,poisson3d_64" };
         var repeats = new Option<int?>("--repeats") { Description = "Runs per configuration; the fastest is reported (default 2 for cg, 3 for dense)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
         var csv = new Option<string?>("--csv") { Description = "cg: also write the rows as CSV to this file." };
-        var quick = new Option<bool>("--quick") { Description = "dense: skip the managed backend at n = 2000 and for the tall QR (it takes minutes there); lstsq: shrunk sizes and draws (plumbing run)." };
-        var backends = new Option<string?>("--backends") { Description = "dense: comma-separated backends to measure (default: every available one)." };
-        var python = new Option<string>("--python") { Description = "dense: the Python with numpy for the reference run.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var quick = new Option<bool>("--quick") { Description = "dense: skip the managed backend at n = 2000 and for the tall QR (it takes minutes there); lstsq: shrunk sizes and draws (plumbing run); sbl: reduced trial counts (smoke run)." };
+        var backends = new Option<string?>("--backends") { Description = "dense: comma-separated backends to measure (default: every available one); sbl: backends timed against the current one (default: managed)." };
+        var python = new Option<string>("--python") { Description = "dense: the Python with numpy for the reference run; sbl: the Python with scikit-learn and h5py (SBL-6).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var numpyScript = new Option<string>("--numpy-script") { Description = "dense: the numpy reference script.", DefaultValueFactory = _ => "bench/dense_numpy.py" };
         var noNumpy = new Option<bool>("--no-numpy") { Description = "dense: do not run the numpy reference." };
         var rounds = new Option<int>("--rounds") { Description = "dense: rounds over numpy and the native backends, each figure keeping its best (a shared machine's load bursts then cost every library alike).", DefaultValueFactory = _ => 3 };
         var count = new Option<int?>("--count") { Description = "sor-bandit: instances per trial (default 5000); heat: time steps (default 5000)." };
-        var trials = new Option<int>("--trials") { Description = "sor-bandit: trials per distribution.", DefaultValueFactory = _ => 4 };
+        var trials = new Option<int>("--trials") { Description = "sor-bandit: trials per distribution (default 4); sbl: trials per point (default: the spec's 20 / 10 / 8 / 10).", DefaultValueFactory = _ => 4 };
         var nx = new Option<int>("--nx") { Description = "heat: grid intervals per axis.", DefaultValueFactory = _ => 50 };
         var budget = new Option<double>("--time-budget") { Description = "heat: stop stepping after this many seconds and report the T reached.", DefaultValueFactory = _ => 540 };
         var stepsScale = new Option<double>("--steps-scale") { Description = "gp: multiply every step count (e.g. 0.01 for a plumbing run; rows are then not judged).", DefaultValueFactory = _ => 1 };
@@ -43,12 +44,15 @@ public static class BenchCommand
         var paper = new Option<bool>("--paper") { Description = "gp: also case 1 for 100 000 steps (the reference's count)." };
         var noTiming = new Option<bool>("--no-timing") { Description = "gp: skip the per-backend timing table." };
         var timingOnly = new Option<bool>("--timing-only") { Description = "gp: only the per-backend timing table." };
-        var only = new Option<string?>("--only") { Description = "lstsq: comma-separated benchmarks, e.g. LS-1,LS-4 (default: all seven)." };
+        var only = new Option<string?>("--only") { Description = "lstsq: comma-separated benchmarks, e.g. LS-1,LS-4 (default: all seven); sbl: e.g. SBL-1,SBL-5 (default: all six)." };
         var draws = new Option<int?>("--draws") { Description = "lstsq: draws per stochastic cell (default: the spec's 5, 30 for LS-3, 20 seeds for LS-6)." };
+        var ardProblems = new Option<int?>("--ard-problems") { Description = "sbl: run scikit-learn's ARDRegression (≈30 s per fit) on only the first N SBL-6 problems (default: all; 1 with --quick)." };
+        var noSklearn = new Option<bool>("--no-sklearn") { Description = "sbl: skip the scikit-learn run of SBL-6." };
+        var fastProblems = new Option<int?>("--fast-problems") { Description = "sbl: run fast SBL (minutes per solve at N = 3375) on only the first N SBL-1 problems (default 2; 1 with --quick)." };
         var cmd = new Command("bench", "Run a benchmark and print a table of ratios (times drift on shared machines; compare within one run).")
         {
             what, problems, repeats, markdown, csv, quick, backends, python, numpyScript, noNumpy, rounds, count, trials, nx, budget,
-            stepsScale, longRuns, paper, noTiming, timingOnly, only, draws,
+            stepsScale, longRuns, paper, noTiming, timingOnly, only, draws, ardProblems, noSklearn, fastProblems,
         };
         cmd.SetAction(r =>
         {
@@ -62,6 +66,14 @@ public static class BenchCommand
 
                 if (r.GetValue(what) == "lstsq")
                     return LstsqBench.Run(new LstsqBenchOptions(r.GetValue(quick), r.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), r.GetValue(draws), r.GetValue(markdown)));
+
+                if (r.GetValue(what) == "sbl")
+                {
+                    var names = r.GetValue(backends)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    int? sblTrials = r.GetResult(trials) is { Implicit: false } ? r.GetValue(trials) : null; // --trials' default 4 is sor-bandit's
+                    return SblBench.Run(new SblBenchOptions(r.GetValue(quick), r.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                        sblTrials, r.GetValue(ardProblems), r.GetValue(noSklearn) ? null : r.GetValue(python), "bench/sbl_sklearn.py", names, r.GetValue(markdown), r.GetValue(fastProblems)));
+                }
 
                 if (r.GetValue(what) == "gp")
                 {
