@@ -162,7 +162,7 @@ public static class SblBench
             switch (id)
             {
                 case "SBL-1":
-                    sbl1 = Sbl1(report, Trials(20, 3), o.FastProblems ?? (o.Quick ? 1 : 2), TimeSpan.FromSeconds(o.Quick ? 60 : 900), o.Quick ? 40 : 200);
+                    sbl1 = Sbl1(report, Trials(20, 3), o.FastProblems ?? (o.Quick ? 1 : 20), TimeSpan.FromSeconds(o.Quick ? 60 : 900), o.Quick ? 40 : 200);
                     Sbl1Extras(report, sbl1, o);
                     break;
                 case "SBL-2":
@@ -276,7 +276,9 @@ public static class SblBench
         Timed(p, () => ClassicSbl.Solve(a, p.Y, new ClassicSblOptions { NoiseVariance = p.NoiseVariance, TimeLimit = limit }));
 
     private static Trial Fast(KroneckerSparseProblem p, DenseOperator a, TimeSpan? limit = null) =>
-        Timed(p, () => FastMarginalSbl.Solve(a, p.Y, new FastMarginalSblOptions { NoiseVariance = p.NoiseVariance, TimeLimit = limit }));
+        // The O(Np) rank-one path (agrees with the direct recomputation step by step, FastMarginalSblTests): seconds per solve here
+        // instead of minutes.
+        Timed(p, () => FastMarginalSbl.Solve(a, p.Y, new FastMarginalSblOptions { NoiseVariance = p.NoiseVariance, TimeLimit = limit, UseRankOneUpdates = true }));
 
     /// <summary>KOMP with the reference s = 10 per mode and the noise-level stop √(Mσ²)/‖y‖ (§6, pitfall 12).</summary>
     private static Trial Komp(KroneckerSparseProblem p) =>
@@ -383,7 +385,7 @@ public static class SblBench
         var cs = data.Methods["cSBL"];
         var oracle = data.Methods["oracle LS"];
         md.AppendLine(Ci, $"## SBL-1: default point (N_k = 15, N = 3375, M = 8·12·15 = 1440, K_s = 3, 25 dB, σ² known), {trials} trials, seeds {Sbl1Seed + 1}…{Sbl1Seed + (ulong)trials}").AppendLine();
-        md.AppendLine(string.Create(Ci, $"Gated: SVD-KroSBL, AM-KroSBL, cSBL, oracle LS. Recorded only: KSBL (one AM sweep per EM iteration), fast SBL (Tipping–Faul, σ² known; on the first {Math.Min(fastProblems, trials)} problems only, time limit {fastLimit.TotalSeconds:F0} s per solve, because it takes minutes per solve at this size), ")
+        md.AppendLine(string.Create(Ci, $"Gated: SVD-KroSBL, AM-KroSBL, cSBL, oracle LS. Recorded only: KSBL (one AM sweep per EM iteration), fast SBL (Tipping–Faul, σ² known; on the first {Math.Min(fastProblems, trials)} problems only, time limit {fastLimit.TotalSeconds:F0} s per solve, rank-one updates), ")
             + "KOMP (s = 10 per mode, stop at ‖R‖/‖y‖ ≤ √(Mσ²)/‖y‖), plain OMP on the dense A (stop at ‖r‖² ≤ Mσ²).").AppendLine();
         MethodTable(md, data.Methods, Sbl1Methods);
         md.AppendLine("Per-trial NMSE (dB), with the SVD-KroSBL iterations and times (single run; fastest of 3):").AppendLine();
@@ -394,16 +396,33 @@ public static class SblBench
                 + string.Create(Ci, $" | {svd[t].Iterations} | {svd[t].Seconds:F3} | {data.SvdBestOfThree[t]:F3} |"));
         md.AppendLine();
 
-        double svdMed = MedianDb(svd), oracleMed = MedianDb(oracle), csMed = MedianDb(cs);
+        double csMed = MedianDb(cs);
         double svdTime = MeanSeconds(svd), csTime = MeanSeconds(cs);
-        int allowed = trials / 10; // 2 of 20
-        rep.Criterion("SVD median NMSE ≤ oracle median + 3 dB", string.Create(Ci, $"{Db(svdMed)} dB vs oracle {Db(oracleMed)} dB (+{svdMed - oracleMed:F1} dB)"), "≤ +3 dB [+0.4]", svdMed <= oracleMed + 3);
-        rep.Criterion("SVD median NMSE", Db(svdMed) + " dB", "≤ −30 dB [−39.1]", svdMed <= -30);
-        rep.Criterion("SVD mean SRR", svd.Average(x => x.Srr).ToString("F3", Ci), "≥ 0.8 [0.88]", svd.Average(x => x.Srr) >= 0.8);
-        rep.Criterion("SVD trials above −10 dB", string.Create(Ci, $"{Failures(svd)}/{trials}"), string.Create(Ci, $"≤ {allowed}/{trials} (2/20) [0/10]"), Failures(svd) <= allowed);
-        rep.Criterion("AM median NMSE", Db(MedianDb(am)) + " dB", "≤ −28 dB [−33.1]", MedianDb(am) <= -28);
+        // §6 pitfall 11: "add trials before loosening". The accuracy gates of SVD- and AM-KroSBL (cheap) are judged on the
+        // extended seed set when there is one (200 seeds, which start with SBL-1's own); the 20-trial values are recorded
+        // beside them. cSBL's gates and the speed gates stay on SBL-1's problems, where every method ran.
+        var spread = extendedTrials >= trials ? Spread(extendedTrials) : null;
+        var gsvd = spread?.Svd ?? svd;
+        var gam = spread?.Am ?? am;
+        var goracle = spread?.Oracle ?? oracle;
+        string on = string.Create(Ci, $" ({gsvd.Count} seeds)");
+        double svdMed = MedianDb(gsvd), oracleMed = MedianDb(goracle);
+        int allowed = gsvd.Count / 10; // 2 of 20
+        rep.Criterion("SVD median NMSE ≤ oracle median + 3 dB" + on, string.Create(Ci, $"{Db(svdMed)} dB vs oracle {Db(oracleMed)} dB ({Signed(svdMed - oracleMed)} dB)"), "≤ +3 dB [+0.4]", svdMed <= oracleMed + 3);
+        rep.Criterion("SVD median NMSE" + on, Db(svdMed) + " dB", "≤ −30 dB [−39.1]", svdMed <= -30);
+        rep.Criterion("SVD mean SRR" + on, gsvd.Average(x => x.Srr).ToString("F3", Ci), "≥ 0.8 [0.88]", gsvd.Average(x => x.Srr) >= 0.8);
+        rep.Criterion("SVD trials above −10 dB" + on, string.Create(Ci, $"{Failures(gsvd)}/{gsvd.Count}"), string.Create(Ci, $"≤ {allowed}/{gsvd.Count} (2/20) [0/10]"), Failures(gsvd) <= allowed);
+        rep.Criterion("AM median NMSE" + on, Db(MedianDb(gam)) + " dB", "≤ −28 dB [−33.1]", MedianDb(gam) <= -28);
+        if (spread is not null)
+        {
+            string twenty = string.Create(Ci, $" ({trials} SBL-1 trials)");
+            rep.Criterion("recorded: SVD median − oracle median, SRR, failures" + twenty,
+                string.Create(Ci, $"{Signed(MedianDb(svd) - MedianDb(oracle))} dB, {svd.Average(x => x.Srr):F3}, {Failures(svd)}/{trials}"), "(not gated)", null);
+            rep.Criterion("recorded: AM median NMSE" + twenty, Db(MedianDb(am)) + " dB", "(not gated)", null);
+        }
+        double svdMed20 = MedianDb(svd);
         rep.Criterion("cSBL median NMSE", Db(csMed) + " dB", "≤ −20 dB [−25.2]", csMed <= -20);
-        rep.Criterion("SVD median better than cSBL median by", string.Create(Ci, $"{csMed - svdMed:F1} dB"), "≥ 5 dB [13.9]", csMed - svdMed >= 5);
+        rep.Criterion("SVD median better than cSBL median by (same problems)", string.Create(Ci, $"{csMed - svdMed20:F1} dB"), "≥ 5 dB [13.9]", csMed - svdMed20 >= 5);
         rep.Criterion("cSBL ÷ SVD mean time per trial (same run)", string.Create(Ci, $"{csTime / svdTime:F0}× ({Seconds(csTime)} ÷ {Seconds(svdTime)})"), "≥ 50× [≈330×]", csTime / svdTime >= 50);
         rep.Criterion("SVD mean time per trial", Seconds(svdTime), "≤ 0.2 s [0.043 s]", svdTime <= 0.2);
         double bestMean = data.SvdBestOfThree.Average();
@@ -411,37 +430,42 @@ public static class SblBench
         rep.Criterion("recorded: cSBL mean time ÷ SVD fastest-of-3 mean", string.Create(Ci, $"{csTime / bestMean:F0}×"), "(not gated)", null);
         rep.Criterion("recorded: SVD median time per trial (single runs)", Seconds(Median(svd.Select(x => x.Seconds))), "(not gated)", null);
         rep.FlushCriteria();
-        SvdSpread(md, extendedTrials);
+        if (spread is not null) SpreadTable(md, spread);
+        return data;
+    }
+
+    /// <summary>SVD-KroSBL, AM-KroSBL and oracle LS on the default-point seeds 1…trials after the SBL-1 base (cheap solves).</summary>
+    private sealed record SpreadData(List<Trial> Svd, List<Trial> Am, List<Trial> Oracle);
+
+    private static SpreadData Spread(int trials)
+    {
+        var data = new SpreadData([], [], []);
+        for (int t = 1; t <= trials; t++)
+        {
+            var p = Paper(DefaultRows1, DefaultSupport, DefaultSnr, Sbl1Seed + (ulong)t);
+            data.Svd.Add(Kro(p, KroneckerMStep.Svd));
+            data.Am.Add(Kro(p, KroneckerMStep.AlternatingMinimization));
+            data.Oracle.Add(Oracle(p));
+        }
         return data;
     }
 
     /// <summary>
-    /// Recorded, not gated (§6 pitfall 11): SVD-KroSBL, AM-KroSBL and oracle LS on many more default-point problems (cheap), in blocks
-    /// of 20 seeds, to show how much the 20-trial statistics of SBL-1 vary from one seed set to the next.
+    /// The extended seed set in blocks of 20 (§6 pitfall 11): how much a 20-trial statistic varies from one seed set to the
+    /// next, next to the whole set on which the SVD/AM accuracy gates are judged.
     /// </summary>
-    private static void SvdSpread(StringBuilder md, int trials)
+    private static void SpreadTable(StringBuilder md, SpreadData d)
     {
-        if (trials < 20) return;
-        var svd = new List<Trial>();
-        var am = new List<Trial>();
-        var oracle = new List<Trial>();
-        for (int t = 1; t <= trials; t++)
-        {
-            var p = Paper(DefaultRows1, DefaultSupport, DefaultSnr, Sbl1Seed + (ulong)t);
-            svd.Add(Kro(p, KroneckerMStep.Svd));
-            am.Add(Kro(p, KroneckerMStep.AlternatingMinimization));
-            oracle.Add(Oracle(p));
-        }
-
-        md.AppendLine(string.Create(Ci, $"Recorded, not gated (§6 pitfall 11): SVD-KroSBL, AM-KroSBL and oracle LS on seeds {Sbl1Seed + 1}…{Sbl1Seed + (ulong)trials} (the SBL-1 seeds and more), in blocks of 20 seeds; the first block is SBL-1's problem set. ")
-            + "A block failing a gate that the whole set passes shows how often 20 trials misjudge it.").AppendLine();
+        int trials = d.Svd.Count;
+        md.AppendLine(string.Create(Ci, $"SVD-KroSBL, AM-KroSBL and oracle LS on seeds {Sbl1Seed + 1}…{Sbl1Seed + (ulong)trials} (the SBL-1 seeds and more), in blocks of 20 seeds; the first block is SBL-1's problem set. ")
+            + "The SVD/AM accuracy gates above are judged on the whole set; a block failing a gate that the whole set passes shows how often 20 trials misjudge it.").AppendLine();
         md.AppendLine("| seeds | SVD cell | SVD median − oracle median | SVD mean SRR | SVD failures | SVD median time | AM median dB | AM trials ≤ −28 dB |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         void Row(string label, List<Trial> s, List<Trial> a, List<Trial> o) =>
             md.AppendLine(string.Create(Ci, $"| {label} | {Cell(s)} | {Signed(MedianDb(s) - MedianDb(o))} dB | {s.Average(x => x.Srr):F3} | {Failures(s)}/{s.Count} | {Seconds(Median(s.Select(x => x.Seconds)))} | {Db(MedianDb(a))} | {a.Count(x => x.Nmse <= Math.Pow(10, -2.8))}/{a.Count} |"));
         for (int b = 0; b + 20 <= trials; b += 20)
-            Row(string.Create(Ci, $"{Sbl1Seed + (ulong)b + 1}…{Sbl1Seed + (ulong)b + 20}"), svd.GetRange(b, 20), am.GetRange(b, 20), oracle.GetRange(b, 20));
-        Row(string.Create(Ci, $"all {trials}"), svd, am, oracle);
+            Row(string.Create(Ci, $"{Sbl1Seed + (ulong)b + 1}…{Sbl1Seed + (ulong)b + 20}"), d.Svd.GetRange(b, 20), d.Am.GetRange(b, 20), d.Oracle.GetRange(b, 20));
+        Row(string.Create(Ci, $"all {trials}"), d.Svd, d.Am, d.Oracle);
         md.AppendLine();
     }
 
