@@ -19,22 +19,9 @@ public class KroneckerSblTests
         return new DenseOperator(m, n, data);
     }
 
-    private static double[] Positive(int n, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = 0.2 + Math.Abs(rng.NextNormal());
-        return v;
-    }
+    private static double[] Positive(int n, ulong seed) => SparseRecoveryTestData.Positive(n, seed);
 
-    private static double[] Kron(params double[][] vectors)
-    {
-        long n = 1;
-        foreach (var v in vectors) n *= v.Length;
-        var full = new double[n];
-        KroneckerSbl.Expand(vectors, full);
-        return full;
-    }
+    private static double[] Kron(params double[][] vectors) => SparseRecoveryTestData.Kron(vectors);
 
     /// <summary>Each AM block update never increases Q (slack 10⁻¹²·|Q|); ±10⁻⁴ perturbations of an updated entry increase Q.</summary>
     [Test]

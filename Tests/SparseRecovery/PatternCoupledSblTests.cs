@@ -13,22 +13,9 @@ public class PatternCoupledSblTests
     private static KroneckerSparseProblem SmallProblem(ulong seed) =>
         SparseRecoveryProblems.Kronecker([3, 4, 2], [5, 6, 4], [2, 2, 2], 25, seed);
 
-    private static double[] Positive(int n, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = 0.2 + Math.Abs(rng.NextNormal());
-        return v;
-    }
+    private static double[] Positive(int n, ulong seed) => SparseRecoveryTestData.Positive(n, seed);
 
-    private static double[] Kron(params double[][] vectors)
-    {
-        long n = 1;
-        foreach (var v in vectors) n *= v.Length;
-        var full = new double[n];
-        KroneckerSbl.Expand(vectors, full);
-        return full;
-    }
+    private static double[] Kron(params double[][] vectors) => SparseRecoveryTestData.Kron(vectors);
 
     /// <summary>C_β·1: 1 + 2β inside, 1 + β at the ends (1 for a single entry).</summary>
     private static double[] CouplingOfOnes(int n, double beta) =>
