@@ -513,7 +513,7 @@ public static class SblBench
                 + string.Create(Ci, $"mean time {Seconds(MeanSeconds(fast))} vs {Seconds(MeanSeconds(csSame))} (fast ÷ cSBL = {MeanSeconds(fast) / MeanSeconds(csSame):F1}×); fast-SBL steps {string.Join(", ", fast.Select(x => x.Iterations))}; outcomes {Reasons(fast)}."));
         }
         md.AppendLine(string.Create(Ci, $"- AM-KroSBL inner sweeps: {am.Sum(x => x.InnerSweeps)} in {am.Sum(x => x.Iterations)} EM iterations "
-            + $"({(double)am.Sum(x => x.InnerSweeps) / Math.Max(1, am.Sum(x => x.Iterations)):F2} per iteration [3.5–5]); inner-cap hits (cap {new KroneckerSblOptions().MaxInnerSweeps}): {am.Sum(x => x.InnerCapHits)} in total, in {am.Count(x => x.InnerCapHits > 0)}/{am.Count} trials."));
+            + $"({(double)am.Sum(x => x.InnerSweeps) / Math.Max(1, am.Sum(x => x.Iterations)):F2} per iteration [3.5–5]); inner-cap hits (cap {new KroneckerSblOptions().EffectiveMaxInnerSweeps}): {am.Sum(x => x.InnerCapHits)} in total, in {am.Count(x => x.InnerCapHits > 0)}/{am.Count} trials."));
         md.AppendLine();
         BackendRatios(md, o);
     }

@@ -125,8 +125,8 @@ public sealed record KroneckerSblOptions : SparseBayesianOptions
     /// <summary><see cref="InnerToleranceRelative"/> with its default resolved.</summary>
     internal bool EffectiveInnerToleranceRelative => InnerToleranceRelative ?? IsCoupled;
 
-    /// <summary><see cref="MaxInnerSweeps"/> with its default resolved.</summary>
-    internal int EffectiveMaxInnerSweeps => MaxInnerSweeps ?? (IsCoupled ? 9 : 100);
+    /// <summary><see cref="MaxInnerSweeps"/> with its default resolved (100, or 9 with coupling): the cap a solve uses.</summary>
+    public int EffectiveMaxInnerSweeps => MaxInnerSweeps ?? (IsCoupled ? 9 : 100);
 }
 
 /// <summary>
