@@ -78,17 +78,8 @@ public static class LstsqCommand
             if (!(a.Delta > 0 && a.Delta < 1)) throw new ArgumentException($"--delta must lie in (0, 1) (got {a.Delta.ToString(Ci)}).");
             long budget = InputOptions.ParseBytes(a.MaxMemory);
             var openOptions = new ProblemOpenOptions { Reader = new ProblemReaderOptions { MemoryBudgetBytes = budget, Untrusted = !a.Trusted, Logger = logger } };
-            IsolatedValidator.FileStamp? validated = a.Trusted ? null
-                : IsolatedValidator.ValidateStable(a.File, ["--max-memory", a.MaxMemory], budget, a.ValidateTimeout, a.Problem);
-
-            var load = Stopwatch.StartNew();
-            using var source = ProblemSource.Open(a.File, openOptions);
-            string id = a.Problem ?? (source.ProblemIds.Count > 0 ? source.ProblemIds[0]
-                : throw new ProblemFileException(a.File, "/problems", ProblemFileError.SchemaViolation, "the file holds no problems"));
-            var p = source.ReadProblem(id, ct);
-            if (validated is { } stamp) IsolatedValidator.EnsureUnchanged(a.File, stamp);
-            double loadSeconds = load.Elapsed.TotalSeconds;
-            foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
+            using var loaded = CommandProblem.Load(a.File, a.Problem, openOptions, a.Trusted, ["--max-memory", a.MaxMemory], a.ValidateTimeout, err, ct);
+            var (p, id, loadSeconds) = (loaded.Problem, loaded.Id, loaded.LoadSeconds);
             int n = p.A.Rows, d = p.A.Columns;
             if (n < d)
                 throw new ArgumentException($"problem {id}: A is {n}×{d}, under-determined (n < d); sketched least squares needs n ≥ d.");
@@ -96,7 +87,7 @@ public static class LstsqCommand
             if (p.Kind == ProblemKind.LinearSystem)
                 err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: stored as a linear_system; solving it in the least-squares sense.");
 
-            var writer = a.Output is null ? null : new ResultFileWriter(Path.GetFileName(a.File), ResultFileWriter.Sha256(a.File));
+            var writer = CommandProblem.NewWriter(a.Output, a.File);
             int exit = ExitCodes.Success;
             for (int j = 0; j < p.RightHandSideCount; j++)
             {
@@ -183,11 +174,7 @@ public static class LstsqCommand
                 });
             }
 
-            if (writer is not null)
-            {
-                writer.Write(a.Output!);
-                AnsiConsole.MarkupLine($"results written to [blue]{Markup.Escape(a.Output!)}[/]");
-            }
+            CommandProblem.Write(writer, a.Output);
 
             return exit;
         }

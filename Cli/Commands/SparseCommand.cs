@@ -95,21 +95,12 @@ public static class SparseCommand
             if (chosen is not null) DenseBackend.Use(chosen);
             var openOptions = input.Build(r, logger);
             long budget = openOptions.Reader.MemoryBudgetBytes;
-            IsolatedValidator.FileStamp? validated = a.Trusted ? null
-                : IsolatedValidator.ValidateStable(a.File, input.ToChildArguments(r), budget, a.ValidateTimeout, a.Problem);
-
-            var load = Stopwatch.StartNew();
-            using var source = ProblemSource.Open(a.File, openOptions);
-            string id = a.Problem ?? (source.ProblemIds.Count > 0 ? source.ProblemIds[0]
-                : throw new ProblemFileException(a.File, "/problems", ProblemFileError.SchemaViolation, "the file holds no problems"));
-            var p = source.ReadProblem(id, ct);
-            if (validated is { } stamp) IsolatedValidator.EnsureUnchanged(a.File, stamp);
-            double loadSeconds = load.Elapsed.TotalSeconds;
-            foreach (var w in p.Report.Warnings) err.MarkupLine($"[yellow]warning[/] {Markup.Escape(id)}: {Markup.Escape(w)}");
+            using var loaded = CommandProblem.Load(a.File, a.Problem, openOptions, a.Trusted, input.ToChildArguments(r), a.ValidateTimeout, err, ct);
+            var (p, id, loadSeconds) = (loaded.Problem, loaded.Id, loaded.LoadSeconds);
 
             var dictionary = PrepareDictionary(a, p.A, budget);
             var backend = chosen ?? DenseBackend.Current;
-            var writer = a.Output is null ? null : new ResultFileWriter(Path.GetFileName(a.File), ResultFileWriter.Sha256(a.File));
+            var writer = CommandProblem.NewWriter(a.Output, a.File);
             int exit = ExitCodes.Success;
             for (int j = 0; j < p.RightHandSideCount; j++)
             {
@@ -143,11 +134,7 @@ public static class SparseCommand
                 });
             }
 
-            if (writer is not null)
-            {
-                writer.Write(a.Output!);
-                AnsiConsole.MarkupLine($"results written to [blue]{Markup.Escape(a.Output!)}[/]");
-            }
+            CommandProblem.Write(writer, a.Output);
 
             return exit;
         }
