@@ -166,10 +166,10 @@ public static class SblBench
                     Sbl1Extras(report, sbl1, o);
                     break;
                 case "SBL-2":
-                    Sbl2(report, Trials(10, 2));
+                    Sbl2(report, Trials(10, 2), o.Quick ? 1 : 3);
                     break;
                 case "SBL-3":
-                    Sbl3(report, Trials(8, 2));
+                    Sbl3(report, Trials(8, 2), o.Quick ? 1 : 3);
                     break;
                 case "SBL-4":
                     Sbl4(report, Trials(10, 3));
@@ -579,8 +579,44 @@ public static class SblBench
 
     // ------------------------------------------------------------------ SBL-2 … SBL-5
 
-    private static void Sbl2(Report rep, int trials)
+    /// <summary>The methods recorded (not gated) across the SBL-2/SBL-3 sweeps next to the gated SVD-KroSBL and oracle.</summary>
+    private static readonly string[] SweepMethods = ["AM-KroSBL", "KSBL", "cSBL", "KOMP", "OMP"];
+
+    /// <summary>
+    /// One sweep point's recorded methods: AM-KroSBL, KSBL and KOMP on every trial; cSBL and OMP (dense A, seconds per
+    /// solve) on the first <paramref name="denseTrials"/> trials only (the issue allows reduced trial counts).
+    /// </summary>
+    private static void SweepOthers(KroneckerSparseProblem p, int trial, int denseTrials, Dictionary<string, List<Trial>> into)
     {
+        into["AM-KroSBL"].Add(Kro(p, KroneckerMStep.AlternatingMinimization));
+        into["KSBL"].Add(Kro(p, KroneckerMStep.SingleSweep));
+        into["KOMP"].Add(Komp(p));
+        if (trial > denseTrials) return;
+        var a = DenseDictionary(p);
+        into["cSBL"].Add(Classic(p, a));
+        into["OMP"].Add(Omp(p, a));
+    }
+
+    private static Dictionary<string, List<Trial>> NewSweepOthers() => SweepMethods.ToDictionary(m => m, _ => new List<Trial>(), StringComparer.Ordinal);
+
+    /// <summary>The recorded all-methods table of a sweep: median dB / mean SRR / mean time per method and point (trial counts in brackets).</summary>
+    private static void SweepMethodsTable(StringBuilder md, string what,
+        IReadOnlyList<(string Label, List<Trial> Svd, List<Trial> Oracle, Dictionary<string, List<Trial>> Others)> rows)
+    {
+        if (rows.Count == 0) return;
+        md.AppendLine(string.Create(Ci, $"Recorded, not gated: every method {what} (cell = median NMSE dB / mean SRR / mean time; [trials]; cSBL and OMP build the dense A and run on fewer trials).")).AppendLine();
+        md.AppendLine("| point | SVD-KroSBL | " + string.Join(" | ", SweepMethods) + " | oracle LS median |");
+        md.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", SweepMethods.Length + 1)));
+        static string Short(List<Trial> t) => t.Count == 0 ? "—"
+            : string.Create(Ci, $"{Db(MedianDb(t))} / {t.Average(x => x.Srr):F2} / {Seconds(t.Average(x => x.Seconds))} [{t.Count}]");
+        foreach (var (label, svd, oracle, others) in rows)
+            md.AppendLine(string.Create(Ci, $"| {label} | {Short(svd)} | ") + string.Join(" | ", SweepMethods.Select(m => Short(others[m]))) + " | " + Db(MedianDb(oracle)) + " |");
+        md.AppendLine();
+    }
+
+    private static void Sbl2(Report rep, int trials, int denseTrials)
+    {
+        var all = new List<(string, List<Trial>, List<Trial>, Dictionary<string, List<Trial>>)>();
         var md = rep.Md;
         double[] snrs = [5, 10, 15, 20, 25, 30];
         md.AppendLine(Ci, $"## SBL-2: SVD-KroSBL vs SNR (K_s = 3, M = 1440, N = 3375, σ² known), {trials} trials per SNR, seeds {Sbl2Seed} + 100·SNR index + trial").AppendLine();
@@ -592,12 +628,15 @@ public static class SblBench
         {
             var svd = new List<Trial>();
             var oracle = new List<Trial>();
+            var others = NewSweepOthers();
             for (int t = 1; t <= trials; t++)
             {
                 var p = Paper(DefaultRows1, DefaultSupport, snrs[s], Sbl2Seed + 100 * (ulong)s + (ulong)t);
                 svd.Add(Kro(p, KroneckerMStep.Svd));
                 oracle.Add(Oracle(p));
+                SweepOthers(p, t, denseTrials, others);
             }
+            all.Add((string.Create(Ci, $"{snrs[s]:0} dB"), svd, oracle, others));
 
             double gap = MedianDb(svd) - MedianDb(oracle);
             medians.Add(MedianDb(svd));
@@ -607,6 +646,7 @@ public static class SblBench
         }
 
         md.AppendLine();
+        SweepMethodsTable(md, "against SNR", all);
         double worstGap = gaps.Max();
         int worstGapAt = gaps.IndexOf(worstGap);
         rep.Criterion("SVD median within 4 dB of oracle median at every SNR", string.Create(Ci, $"largest gap {Signed(worstGap)} dB at {snrs[worstGapAt]:0} dB"), "≤ 4 dB [≤ 1.3]", worstGap <= 4);
@@ -620,8 +660,9 @@ public static class SblBench
         rep.FlushCriteria();
     }
 
-    private static void Sbl3(Report rep, int trials)
+    private static void Sbl3(Report rep, int trials, int denseTrials)
     {
+        var all = new List<(string, List<Trial>, List<Trial>, Dictionary<string, List<Trial>>)>();
         var md = rep.Md;
         md.AppendLine(Ci, $"## SBL-3: SVD-KroSBL vs M₁ (K_s = 3) and vs K_s (M₁ = 8), 25 dB, σ² known, {trials} trials per point, seeds {Sbl3Seed} + 100·point + trial").AppendLine();
         md.AppendLine("| sweep | point | M | SVD-KroSBL cell | failures | oracle mean / median dB | gated |");
@@ -633,12 +674,15 @@ public static class SblBench
             point++;
             var svd = new List<Trial>();
             var oracle = new List<Trial>();
+            var others = NewSweepOthers();
             for (int t = 1; t <= trials; t++)
             {
                 var p = Paper(rows1, ks, DefaultSnr, Sbl3Seed + 100 * (ulong)point + (ulong)t);
                 svd.Add(Kro(p, KroneckerMStep.Svd));
                 oracle.Add(Oracle(p));
+                SweepOthers(p, t, denseTrials, others);
             }
+            all.Add((label, svd, oracle, others));
 
             Log(string.Create(Ci, $"  SBL-3 {label}: SVD {Cell(svd)}"));
             md.AppendLine(string.Create(Ci, $"| {sweep} | {label} | {rows1 * 180} | {Cell(svd)} | {Failures(svd)}/{trials} | {Cell(oracle, true)} | {(gate ? "median ≤ −30 dB" : "report only")} |"));
@@ -649,6 +693,7 @@ public static class SblBench
         foreach (int ks in new[] { 2, 3, 4, 5, 6 }) Point("K_s", DefaultRows1, ks, ks <= 4, string.Create(Ci, $"K_s = {ks}"));
         md.AppendLine();
         md.AppendLine("Prototype medians: M₁ ≥ 8: −33.3 … −44.2 dB; K_s ≤ 4: −31.5 … −45.7 dB; report-only M₁ = 6 [median −33.0, mean −6.1], K_s = 5, 6 [−17.4, −15.5].").AppendLine();
+        SweepMethodsTable(md, "against M₁ and K_s", all);
         foreach (var (label, median) in gated)
             rep.Criterion($"SVD median NMSE at {label}", Db(median) + " dB", "≤ −30 dB", median <= -30);
         rep.FlushCriteria();
