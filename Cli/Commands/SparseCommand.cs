@@ -41,6 +41,7 @@ public static class SparseCommand
         var maxIt = new Option<int?>("--max-iterations") { Description = "SBL methods: EM iterations (default 150); fast-sbl: add/re-estimate/delete steps (default 1000); omp: most nonzeros (default min(m, n)). Not for komp." };
         var tolerance = new Option<double?>("--tolerance") { Description = "SBL methods: relative change of γ (default 1e-4); fast-sbl: smallest |Δ log α| that counts (default 1e-3); komp, omp: ε on ‖y − Ax̂‖/‖y‖ (default √(mσ²)/‖y‖ with a known σ², else 1e-2)." };
         var pruneRatio = new Option<double?>("--prune-ratio") { Description = "SBL methods: relative prune ratio in [0, 1) (default: the method's, spec §2.8)." };
+        var coupling = new Option<string?>("--coupling") { Description = "krosbl-am, ksbl: pattern coupling per mode (spec §2.9), one β ≥ 0 per mode, empty for an uncoupled mode, e.g. 0.8,,0.8 (clustered supports in modes 1 and 3)." };
         var backend = new Option<string?>("--backend") { Description = "Dense backend: mkl, openblas or managed (default: SOLVERS_DENSE_BACKEND or best)." };
         backend.AcceptOnlyFromAmong("mkl", "openblas", "managed", "best");
         var output = new Option<string?>("--output", "-o") { Description = "Results file (default: <input stem>.results.h5 next to the input)." };
@@ -49,20 +50,31 @@ public static class SparseCommand
         var input = new InputOptions();
         var cmd = new Command("sparse", "Recover a sparse x from y = Ax + n by sparse Bayesian learning (KroSBL for Kronecker A, classic or fast SBL) or (Kronecker) OMP.")
         {
-            file, problem, method, noiseVariance, learnNoise, maxIt, tolerance, pruneRatio, backend, output, noOutput, verbosity,
+            file, problem, method, noiseVariance, learnNoise, maxIt, tolerance, pruneRatio, coupling, backend, output, noOutput, verbosity,
         };
         input.AddTo(cmd);
         cmd.SetAction((r, ct) => Task.FromResult(Run(new SparseArgs(
             r.GetValue(file)!, r.GetValue(problem), r.GetValue(method)!, r.GetValue(noiseVariance), r.GetValue(learnNoise),
-            r.GetValue(maxIt), r.GetValue(tolerance), r.GetValue(pruneRatio), r.GetValue(backend),
+            r.GetValue(maxIt), r.GetValue(tolerance), r.GetValue(pruneRatio), r.GetValue(coupling), r.GetValue(backend),
             r.GetValue(noOutput) ? null : r.GetValue(output) ?? SolveCommand.DefaultOutputPath(r.GetValue(file)!),
             r.GetValue(verbosity), r.GetValue(input.Trusted), TimeSpan.FromSeconds(r.GetValue(input.ValidateTimeout))), r, input, ct)));
         return cmd;
     }
 
     private sealed record SparseArgs(string File, string? Problem, string Method, double? NoiseVariance, bool LearnNoise, int? MaxIterations,
-        double? Tolerance, double? PruneRatio, string? Backend, string? Output, Verbosity Verbosity, bool Trusted, TimeSpan ValidateTimeout)
+        double? Tolerance, double? PruneRatio, string? Coupling, string? Backend, string? Output, Verbosity Verbosity, bool Trusted, TimeSpan ValidateTimeout)
     {
+        /// <summary>The parsed --coupling list (null entries: uncoupled modes), or null without the option.</summary>
+        public double?[]? CouplingValues => Coupling is null ? null : [.. Coupling.Split(',').Select(ParseBeta)];
+
+        private static double? ParseBeta(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double beta) && beta >= 0 && double.IsFinite(beta)
+                ? beta
+                : throw new ArgumentException($"--coupling: '{text}' is not a coupling β ≥ 0 (give one value per mode, empty for an uncoupled mode, e.g. 0.8,,0.8).");
+        }
+
         public bool Kronecker => Method is "krosbl-svd" or "krosbl-am" or "ksbl" or "komp";
 
         public bool Greedy => Method is "komp" or "omp";
@@ -172,6 +184,9 @@ public static class SparseCommand
             throw new ArgumentException($"--tolerance must be finite and ≥ 0 (got {tol.ToString(Ci)}).");
         if (a.PruneRatio is { } pr && !(pr >= 0 && pr < 1))
             throw new ArgumentException($"--prune-ratio must lie in [0, 1) (got {pr.ToString(Ci)}).");
+        if (a.Coupling is not null && a.Method is not ("krosbl-am" or "ksbl"))
+            throw new ArgumentException($"--coupling applies to krosbl-am and ksbl (block-minimiser M-steps, spec §2.9), not to {a.Method}.");
+        _ = a.CouplingValues; // a malformed β is bad input before any work
         if (a.PruneRatio is not null && (a.Greedy || a.Method == "fast-sbl"))
             throw new ArgumentException($"--prune-ratio does not apply to {a.Method} (it has no γ pruning).");
     }
@@ -339,11 +354,13 @@ public static class SparseCommand
                     MaxIterations = a.MaxIterations ?? 150,
                     RelativeTolerance = a.Tolerance ?? 1e-4,
                     PruneRatio = a.PruneRatio,
+                    Coupling = a.CouplingValues,
                     RecordHistory = true,
                     LogEvery = logEvery,
                 };
                 tolerance = o.RelativeTolerance;
                 json["m_step"] = o.MStep.ToString();
+                if (o.Coupling is { } betas) json["coupling"] = string.Join(",", betas.Select(b => b?.ToString(Ci) ?? ""));
                 json["max_iterations"] = o.MaxIterations;
                 json["relative_tolerance"] = o.RelativeTolerance;
                 json["prune_ratio"] = o.PruneRatio ?? KroneckerSbl.DefaultPruneRatio(o.MStep, sigma2 is not null);
