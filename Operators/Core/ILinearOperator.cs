@@ -52,6 +52,23 @@ public interface IFusedNormalOperator : IAdjointableOperator
     /// <param name="y">Receives A·x, length <see cref="ILinearOperator.Rows"/>.</param>
     /// <param name="normal">Receives Aᵀ·(A·x), length <see cref="ILinearOperator.Columns"/>.</param>
     void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal);
+
+    /// <summary>
+    /// r = b − A·x and adjoint = Aᵀ·r, in one pass where the operator can (the default makes two: Apply, then
+    /// ApplyAdjoint). <paramref name="r"/> equals b − Apply(x) elementwise; <paramref name="adjoint"/> equals
+    /// ApplyAdjoint(r) up to rounding. No two of the spans may overlap; must not allocate.
+    /// </summary>
+    /// <param name="x">The input, length <see cref="ILinearOperator.Columns"/>.</param>
+    /// <param name="b">The right-hand side, length <see cref="ILinearOperator.Rows"/>.</param>
+    /// <param name="r">Receives b − A·x, length <see cref="ILinearOperator.Rows"/>.</param>
+    /// <param name="adjoint">Receives Aᵀ·(b − A·x), length <see cref="ILinearOperator.Columns"/>.</param>
+    void ResidualWithAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> r, Span<double> adjoint)
+    {
+        if (b.Length != Rows) throw new ArgumentException($"b has length {b.Length}, but the operator has {Rows} rows.", nameof(b));
+        Apply(x, r);
+        Operators.VectorMath.Subtract(b, r, r);
+        ApplyAdjoint(r, adjoint);
+    }
 }
 
 /// <summary>An operator whose diagonal is cheap to extract.</summary>

@@ -51,7 +51,7 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
     private static double[] Flatten(double[,] a)
     {
         int m = a.GetLength(0), n = a.GetLength(1);
-        var d = new double[(long)m * n];
+        var d = LargeArrays.Allocate((long)m * n);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) d[(long)i * n + j] = a[i, j];
         return d;
@@ -116,6 +116,7 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         public double* A;
         public double* X;
         public double* Y;
+        public double* B; // the fused residual pass: Y receives B − A·X
         public double* D;
         public int* BlockStarts;
         public int Columns;
@@ -174,16 +175,41 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         LinearOperator.CheckApply(this, x, y, adjoint: false);
         if (normal.Length != Columns)
             throw new ArgumentException($"normal has length {normal.Length}, but the {Rows}×{Columns} {nameof(DenseOperator)} needs {Columns}.", nameof(normal));
+        FusedPass(x, default, y, normal);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One pass over A, as <see cref="ApplyWithNormal"/>: each row gives r_i = b_i − a_i·x (the dot product of
+    /// <see cref="Apply"/>, so r is bit-identical to b − Apply(x)) and then, still in cache, adds r_i·a_i to its block's
+    /// vector; the same blocks and block-order reduction, so the result is bit-identical run to run and across thread
+    /// counts. Allocation-free.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span of the wrong length.</exception>
+    public void ResidualWithAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> r, Span<double> adjoint)
+    {
+        LinearOperator.CheckApply(this, x, r, adjoint: false);
+        if (b.Length != Rows)
+            throw new ArgumentException($"b has length {b.Length}, but the {Rows}×{Columns} {nameof(DenseOperator)} needs {Rows}.", nameof(b));
+        if (adjoint.Length != Columns)
+            throw new ArgumentException($"adjoint has length {adjoint.Length}, but the {Rows}×{Columns} {nameof(DenseOperator)} needs {Columns}.", nameof(adjoint));
+        FusedPass(x, b, r, adjoint);
+    }
+
+    /// <summary>y = A·x (or b − A·x when b is given) and normal = Aᵀy in one pass over A.</summary>
+    private void FusedPass(ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> y, Span<double> normal)
+    {
         int blocks = _adjointStarts.Length - 1;
         if (blocks <= 1)
         {
             normal.Clear();
-            fixed (double* pa = _data, px = x, py = y, pn = normal)
+            fixed (double* pa = _data, px = x, py = y, pn = normal, pb = b)
             {
                 for (int i = 0; i < Rows; i++)
                 {
                     double* row = pa + (long)i * Columns;
                     double yi = RowDotKernel.Dot(row, px, Columns);
+                    if (pb != null) yi = pb[i] - yi;
                     py[i] = yi;
                     if (yi != 0) RowDotKernel.AddOne(pn, Columns, row, yi);
                 }
@@ -193,10 +219,10 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         }
 
         double[] scratch = Interlocked.Exchange(ref _adjointScratch, null) ?? new double[(long)blocks * Columns];
-        fixed (double* pa = _data, px = x, py = y, pn = normal, pd = scratch)
+        fixed (double* pa = _data, px = x, py = y, pn = normal, pd = scratch, pb = b)
         fixed (int* bs = _adjointStarts)
         {
-            var st = new AdjointState { A = pa, X = px, Y = py, D = pd, BlockStarts = bs, Columns = Columns, Blocks = blocks };
+            var st = new AdjointState { A = pa, X = px, Y = py, B = pb, D = pd, BlockStarts = bs, Columns = Columns, Blocks = blocks };
             ParallelBlocks.Shared.Run(&FusedBlock, &st, blocks);
             st.Y = pn;
             int chunks = (Columns + ReduceChunk - 1) / ReduceChunk;
@@ -224,6 +250,15 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
             double* row = st->A + (long)i * n;
             double* y = st->Y + i;
             RowDotKernel.Dot4(row, st->X, n, y);
+            if (st->B != null)
+            {
+                double* b = st->B + i;
+                y[0] = b[0] - y[0];
+                y[1] = b[1] - y[1];
+                y[2] = b[2] - y[2];
+                y[3] = b[3] - y[3];
+            }
+
             if (y[0] != 0 && y[1] != 0 && y[2] != 0 && y[3] != 0)
             {
                 RowDotKernel.AddFour(d, n, row, y[0], row + n, y[1], row + 2 * n, y[2], row + 3 * n, y[3]);
@@ -236,6 +271,7 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         {
             double* row = st->A + (long)i * n;
             double yi = RowDotKernel.Dot(row, st->X, n);
+            if (st->B != null) yi = st->B[i] - yi;
             st->Y[i] = yi;
             if (yi != 0) RowDotKernel.AddOne(d, n, row, yi);
         }

@@ -22,6 +22,13 @@ public sealed record LsqrOptions
     /// <summary>y_ref = offset + y of test (1); null = y (SAP passes R·x_k).</summary>
     public double[]? SolutionOffset { get; init; }
 
+    /// <summary>
+    /// Āᵀc when the caller already has it (SAP gets R⁻ᵀAᵀr_k from its residual pass), length n; null = computed here with
+    /// one product with Āᵀ. Used only to start the recurrence (α₁v₁ = Āᵀc/β₁); a non-finite entry gives DivergedNaN as a
+    /// computed one would.
+    /// </summary>
+    public double[]? InitialAdjoint { get; init; }
+
     /// <summary>Wall-clock limit; null for none.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
@@ -176,7 +183,16 @@ public static partial class Lsqr
         double cRef = options.ReferenceRightHandSideNorm ?? beta;
         c.CopyTo(u);
         VectorMath.Scale(1 / beta, u);
-        a.ApplyAdjoint(u, v);
+        if (options.InitialAdjoint is { } initial)
+        {
+            initial.CopyTo(v);
+            VectorMath.Scale(1 / beta, v);
+        }
+        else
+        {
+            a.ApplyAdjoint(u, v);
+        }
+
         double alpha = VectorMath.Norm2(v);
         if (!double.IsFinite(alpha))
             return Finish(ConvergenceReason.DivergedNaN, 0, beta, beta, double.NaN, 0, 1, alpha, start, logger);
@@ -359,6 +375,9 @@ public static partial class Lsqr
                     throw new ArgumentException($"SolutionOffset[{i}] = {offset[i]} is not finite.", nameof(options));
             }
         }
+
+        if (options.InitialAdjoint is { } initial && initial.Length != n)
+            throw new ArgumentException($"InitialAdjoint has length {initial.Length}, but the operator has {n} columns.", nameof(options));
 
         if (options.TimeLimit is { } limit && limit <= TimeSpan.Zero)
             throw new ArgumentException($"TimeLimit = {limit}; must be positive.", nameof(options));

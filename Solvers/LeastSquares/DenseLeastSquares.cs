@@ -15,7 +15,7 @@ internal static class DenseLeastSquares
         ReadOnlySpan<double> b, Span<double> x, double tolerance)
     {
         int n = a.Rows, d = a.Columns;
-        var copy = new double[(long)n * d];
+        var copy = LargeArrays.Allocate((long)n * d);
         if (a is DenseOperator dense)
         {
             var data = dense.Data;

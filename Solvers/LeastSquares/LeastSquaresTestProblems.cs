@@ -66,7 +66,7 @@ public static class LeastSquaresTestProblems
             var col = u.AsSpan((int)((long)j * n), n);
             for (int i = 0; i < n; i++) col[i] *= s[j];
         }
-        var aRowMajor = new double[(long)n * d];
+        var aRowMajor = LargeArrays.Allocate((long)n * d);
         be.Gemm(Transpose.No, Transpose.Yes, d, n, d, 1, v, d, u, n, 0, aRowMajor, d);
         // Restore U (divide back) for the residual projection.
         for (int j = 0; j < d; j++)
@@ -110,7 +110,7 @@ public static class LeastSquaresTestProblems
     public static LeastSquaresTestProblem Coherent(int n, int d, ulong seed, double residualRatio = 0.1)
     {
         CheckSizes(n, d);
-        var data = new double[(long)n * d];
+        var data = LargeArrays.Allocate((long)n * d);
         Array.Fill(data, 1e-8);
         for (int i = 0; i < d; i++)
         {
@@ -166,7 +166,7 @@ public static class LeastSquaresTestProblems
         ArgumentNullException.ThrowIfNull(a);
         int n = a.Rows, d = a.Columns;
         var data = a.Data;
-        var cm = new double[(long)n * d];
+        var cm = LargeArrays.Allocate((long)n * d);
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < d; j++) cm[i + (long)j * n] = data[(int)((long)i * d + j)];

@@ -486,17 +486,18 @@ public static partial class SketchAndPrecondition
         var r = new double[n];
         var dx = new double[d];
         var y = new double[rank];
-        var scratch = new double[d];
+        var adjoint = new double[d];     // Aᵀr_k, from the same pass as r_k
+        var initial = new double[rank];  // R⁻ᵀAᵀr_k = Āᵀr_k: LSQR's first product, so the solve does not repeat the pass
         double atol = options.NormalEquationTolerance, btol = options.ResidualTolerance;
         double etaLimit = options.EffectiveBackwardErrorLimit;
 
-        // Step 4: warm start with PARLA's guard.
+        // Step 4: warm start with PARLA's guard. r₀ and Aᵀr₀ come from one pass where A has the fused residual pass.
         bool warmUsed = false;
         double warmNorm = double.NaN;
         if (options.WarmStart && warm is not null && AllFinite(warm))
         {
             warm.CopyTo(x);
-            warmNorm = ResidualInto(a, x, b, r);
+            warmNorm = ResidualWithAdjoint(a, x, b, r, adjoint);
             warmUsed = double.IsFinite(warmNorm) && warmNorm < bNorm;
         }
 
@@ -504,11 +505,12 @@ public static partial class SketchAndPrecondition
         {
             x.Clear();
             b.CopyTo(r);
+            a.ApplyAdjoint(r, adjoint);
         }
 
         double rNorm = warmUsed ? warmNorm : bNorm;
         double initialNorm = rNorm;
-        double eta = Eta(a, r, rNorm, sigmaMax, scratch);
+        double eta = Eta(adjoint, rNorm, sigmaMax);
         res = res with { WarmStartUsed = warmUsed, WarmStartResidualNorm = warmNorm, NormEstimate = sigmaMax };
         history?.Record(0, rNorm, Seconds(Stopwatch.GetTimestamp() - start));
         history?.RecordTrueResidual(0, rNorm);
@@ -550,7 +552,9 @@ public static partial class SketchAndPrecondition
                 LogEvery = options.LogEvery,
                 IterationOffset = total,
                 UseFusedNormalPass = options.FusedNormalPass,
+                InitialAdjoint = initial,
             };
+            p.ApplyInverseTranspose(adjoint, initial);
             var lsqr = Lsqr.Solve(abar, r, y, lsqrOptions, new SolverHooks(logger, hooks.Progress, hooks.CancellationToken), workspace);
             total += lsqr.Summary.Iterations;
             perSolve.Add(lsqr.Summary.Iterations);
@@ -559,8 +563,8 @@ public static partial class SketchAndPrecondition
 
             p.ApplyInverse(y, dx);
             if (AllFinite(dx)) VectorMath.Add(x, dx, x);
-            rNorm = ResidualInto(a, x, b, r);
-            eta = Eta(a, r, rNorm, sigmaMax, scratch);
+            rNorm = ResidualWithAdjoint(a, x, b, r, adjoint);
+            eta = Eta(adjoint, rNorm, sigmaMax);
             etas.Add(eta);
             history?.Record(total, rNorm, Seconds(Stopwatch.GetTimestamp() - start));
             history?.RecordTrueResidual(total, rNorm);
@@ -784,6 +788,25 @@ public static partial class SketchAndPrecondition
         VectorMath.Subtract(b, r, r);
         return VectorMath.Norm2(r);
     }
+
+    /// <summary>r = b − Ax and g = Aᵀr (one pass for an <see cref="IFusedNormalOperator"/>, two otherwise); returns ‖r‖.</summary>
+    private static double ResidualWithAdjoint(IAdjointableOperator a, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> r,
+        Span<double> g)
+    {
+        if (a is IFusedNormalOperator fused) fused.ResidualWithAdjoint(x, b, r, g);
+        else
+        {
+            a.Apply(x, r);
+            VectorMath.Subtract(b, r, r);
+            a.ApplyAdjoint(r, g);
+        }
+
+        return VectorMath.Norm2(r);
+    }
+
+    /// <summary>η = ‖g‖/(σ̂·‖r‖) for g = Aᵀr (0 for r = 0).</summary>
+    private static double Eta(ReadOnlySpan<double> g, double rNorm, double sigmaMax) =>
+        rNorm == 0 ? 0 : VectorMath.Norm2(g) / (sigmaMax * rNorm);
 
     /// <summary>η = ‖Aᵀr‖/(σ̂·‖r‖) (0 for r = 0).</summary>
     private static double Eta(IAdjointableOperator a, ReadOnlySpan<double> r, double rNorm, double sigmaMax, Span<double> scratch)

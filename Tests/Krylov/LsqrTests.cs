@@ -362,6 +362,109 @@ public class LsqrTests
         Assert.That(RelativeDifference(normal, reference), Is.LessThanOrEqualTo(1e-13), "AᵀAx vs ApplyAdjoint(Apply(x)), 1e-13 relative");
     }
 
+    [TestCase(300, 20, false)]
+    [TestCase(20_000, 30, true)]
+    public void DenseResidualWithAdjoint_MatchesApplyThenAdjoint_DeterministicAndAllocationFree(int m, int n, bool parallel)
+    {
+        var a = RandomOperator(m, n, 34);
+        Assert.That(m * n >= DenseOperator.ParallelThreshold, Is.EqualTo(parallel), "the intended (serial / row-block) path");
+        double[] x = RandomVector(n, 35), b = RandomVector(m, 36);
+        b[3] = 0;
+        var r = new double[m];
+        var g = new double[n];
+        for (int k = 0; k < 3; k++) a.ResidualWithAdjoint(x, b, r, g); // warm-up
+        var r2 = new double[m];
+        var g2 = new double[n];
+        long allocated = DenseReference.AllocatedBytes(() => a.ResidualWithAdjoint(x, b, r2, g2));
+        Assert.That(allocated, Is.Zero, "exact: 0 bytes");
+        Assert.That(r2, Is.EqualTo(r).Within(0.0), "r bit-identical run to run");
+        Assert.That(g2, Is.EqualTo(g).Within(0.0), "Aᵀr bit-identical run to run");
+
+        var ax = new double[m];
+        a.Apply(x, ax);
+        for (int i = 0; i < m; i++) Assert.That(r[i], Is.EqualTo(b[i] - ax[i]).Within(0.0), $"r[{i}] bit-identical to b − Apply(x)");
+        var reference = new double[n];
+        a.ApplyAdjoint(r, reference);
+        Assert.That(RelativeDifference(g, reference), Is.LessThanOrEqualTo(1e-13), "Aᵀr vs ApplyAdjoint(r), 1e-13 relative");
+
+        // The interface's default (two passes) gives the same r and, up to rounding, the same Aᵀr.
+        IFusedNormalOperator plain = new PlainFused(a);
+        var r3 = new double[m];
+        var g3 = new double[n];
+        plain.ResidualWithAdjoint(x, b, r3, g3);
+        Assert.That(r3, Is.EqualTo(r).Within(0.0), "default implementation: same r");
+        Assert.That(RelativeDifference(g3, g), Is.LessThanOrEqualTo(1e-13), "default implementation: Aᵀr to 1e-13 relative");
+
+        Assert.Throws<ArgumentException>(() => a.ResidualWithAdjoint(x, new double[m + 1], r, g), "b of the wrong length");
+        Assert.Throws<ArgumentException>(() => a.ResidualWithAdjoint(x, b, r, new double[n + 1]), "adjoint of the wrong length");
+        Assert.Throws<ArgumentException>(() => plain.ResidualWithAdjoint(x, new double[m - 1], r, g), "default: b of the wrong length");
+    }
+
+    /// <summary>An <see cref="IFusedNormalOperator"/> that keeps the interface's default ResidualWithAdjoint.</summary>
+    private sealed class PlainFused(DenseOperator inner) : IFusedNormalOperator
+    {
+        public int Rows => inner.Rows;
+
+        public int Columns => inner.Columns;
+
+        public OperatorProperties Properties => OperatorProperties.None;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> y) => inner.Apply(x, y);
+
+        public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y) => inner.ApplyAdjoint(x, y);
+
+        public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal) => inner.ApplyWithNormal(x, y, normal);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void InitialAdjoint_GivesTheSameSolveWithoutTheFirstAdjointProduct(bool fused)
+    {
+        var a = RandomOperator(400, 25, 37);
+        double[] c = RandomVector(400, 38);
+        var atc = new double[25];
+        a.ApplyAdjoint(c, atc);
+        var counting = new CountingOperator(a);
+        var y1 = new double[25];
+        var y2 = new double[25];
+        var plain = Lsqr.Solve(counting, c, y1, Tight with { UseFusedNormalPass = fused });
+        int adjointsPlain = counting.Adjoints;
+        counting.Adjoints = 0;
+        var given = Lsqr.Solve(counting, c, y2, Tight with { UseFusedNormalPass = fused, InitialAdjoint = atc });
+
+        Assert.That(adjointsPlain - counting.Adjoints, Is.EqualTo(1), "exactly the initial product Āᵀu₁ is saved");
+        Assert.That(given.Summary.Reason, Is.EqualTo(plain.Summary.Reason));
+        Assert.That(Math.Abs(given.Summary.Iterations - plain.Summary.Iterations), Is.LessThanOrEqualTo(1), "same iteration count ± 1 (rounding of Āᵀc/β vs Āᵀ(c/β))");
+        Assert.That(RelativeDifference(y2, y1), Is.LessThanOrEqualTo(1e-12), "same solution to 1e-12 relative");
+        Assert.Throws<ArgumentException>(() => Lsqr.Solve(a, c, y2, Tight with { InitialAdjoint = new double[24] }), "wrong length");
+        var nan = (double[])atc.Clone();
+        nan[2] = double.NaN;
+        Assert.That(Lsqr.Solve(a, c, y2, Tight with { InitialAdjoint = nan }).Summary.Reason, Is.EqualTo(ConvergenceReason.DivergedNaN),
+            "a non-finite Āᵀc is a numerical outcome, as a computed one would be");
+    }
+
+    /// <summary>Counts products with Aᵀ (ApplyAdjoint) and forwards everything, the fused pass included.</summary>
+    private sealed class CountingOperator(DenseOperator inner) : IFusedNormalOperator
+    {
+        public int Adjoints { get; set; }
+
+        public int Rows => inner.Rows;
+
+        public int Columns => inner.Columns;
+
+        public OperatorProperties Properties => OperatorProperties.None;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> y) => inner.Apply(x, y);
+
+        public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Adjoints++;
+            inner.ApplyAdjoint(x, y);
+        }
+
+        public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal) => inner.ApplyWithNormal(x, y, normal);
+    }
+
     [TestCase(300, 20)]
     [TestCase(20_000, 30)]
     public void FusedPass_MatchesUnfusedAndDenseQr(int m, int n)

@@ -352,6 +352,68 @@ public class SketchAndPreconditionTests
         Assert.That(result.IterationsPerSolve, Has.Count.GreaterThanOrEqualTo(2), "warm-started solve + 1 refinement step");
     }
 
+    [Test]
+    public void FusedOperator_PassesOverA_AreOnePerIterationPlusOnePerResidual()
+    {
+        // Spec §2.5 steps 4–6 with the fused pass (§3.8): r_k and Aᵀr_k come from one pass, and Āᵀr_k starts the next
+        // LSQR solve, so after the sketch A is read once per LSQR iteration and once per recomputed residual.
+        var p = LeastSquaresTestProblems.Incoherent(20_000, 50, 1e4, seed: 13);
+        var counting = new CountingFused(p.A);
+        var x = new double[50];
+        var result = Run(counting, p.B, x);
+        TestContext.Out.WriteLine(FormattableString.Invariant(
+            $"Apply {counting.Applies}, ApplyAdjoint {counting.Adjoints}, ApplyWithNormal {counting.Normals}, ResidualWithAdjoint {counting.Residuals}"));
+        Assert.That(result.Summary.Reason, Is.EqualTo(ConvergenceReason.ConvergedNormalEquations));
+        Assert.That(result.WarmStartUsed, Is.True);
+        Assert.That(counting.Applies, Is.EqualTo(50), "exact: only the matrix-free sketch's d columns A·e_j");
+        Assert.That(counting.Adjoints, Is.Zero, "exact: no separate Aᵀ pass (η and LSQR's start reuse the residual pass)");
+        Assert.That(counting.Normals, Is.EqualTo(result.Summary.Iterations), "exact: one fused pass per LSQR iteration");
+        Assert.That(counting.Residuals, Is.EqualTo(result.IterationsPerSolve.Count + 1), "exact: the warm start's and each solve's residual");
+        Assert.That(RelativeError(x, p.X0), Is.LessThanOrEqualTo(1e-10), "LS-4 accuracy unchanged");
+    }
+
+    /// <summary>Forwards to a dense operator (fused passes included) and counts each kind of pass.</summary>
+    private sealed class CountingFused(DenseOperator inner) : IFusedNormalOperator
+    {
+        public int Applies { get; private set; }
+
+        public int Adjoints { get; private set; }
+
+        public int Normals { get; private set; }
+
+        public int Residuals { get; private set; }
+
+        public int Rows => inner.Rows;
+
+        public int Columns => inner.Columns;
+
+        public OperatorProperties Properties => OperatorProperties.None;
+
+        public void Apply(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Applies++;
+            inner.Apply(x, y);
+        }
+
+        public void ApplyAdjoint(ReadOnlySpan<double> x, Span<double> y)
+        {
+            Adjoints++;
+            inner.ApplyAdjoint(x, y);
+        }
+
+        public void ApplyWithNormal(ReadOnlySpan<double> x, Span<double> y, Span<double> normal)
+        {
+            Normals++;
+            inner.ApplyWithNormal(x, y, normal);
+        }
+
+        public void ResidualWithAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> r, Span<double> adjoint)
+        {
+            Residuals++;
+            inner.ResidualWithAdjoint(x, b, r, adjoint);
+        }
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void FusedOrNot_NoRefinementAtKappa1e10_Stagnates(bool fused)
