@@ -15,6 +15,10 @@ namespace Solvers.Operators;
 /// read pass over 400 MB took 11.6–12.3 ms instead of 14.1–14.8 ms. Elsewhere (Windows, macOS, THP disabled, a range the GC
 /// reused and already touched) the advice is a no-op and the array is an ordinary one. Set the environment variable
 /// <c>SOLVERS_HUGE_PAGES=0</c> to turn the advice off.
+/// <para><see cref="AllocateAligned"/> also starts the memory on a 64-byte cache-line boundary. A .NET array's data is only
+/// 8-byte aligned, so with 1000 columns every 512-bit load of a row straddles two cache lines; measured at 50 000×1000 on the
+/// development VM, the sparse-sign sketch took 150–160 ms on such an array and 60–65 ms on an aligned copy, and the fused
+/// normal pass 7–15% longer.</para>
 /// </remarks>
 public static partial class LargeArrays
 {
@@ -24,6 +28,8 @@ public static partial class LargeArrays
     private const int MadviseHugePage = 14; // MADV_HUGEPAGE (Linux)
     private const int MadviseDontNeed = 4;  // MADV_DONTNEED (Linux)
     private const long HugePageBytes = 2L << 20;
+    private const int CacheLineBytes = 64;
+    private const int AlignmentDoubles = CacheLineBytes / sizeof(double);
 
     private static readonly bool Enabled =
         OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("SOLVERS_HUGE_PAGES") is not "0";
@@ -50,6 +56,39 @@ public static partial class LargeArrays
         }
 
         return array;
+    }
+
+    /// <summary>
+    /// <paramref name="length"/> zeroed doubles starting on a 64-byte boundary, advised for huge pages when large: a slice of a
+    /// pinned array (pinned, so the alignment holds for the array's lifetime; the slice keeps the array alive).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length, or one beyond the largest .NET array less 8.</exception>
+    public static unsafe Memory<double> AllocateAligned(long length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength - AlignmentDoubles);
+        var array = GC.AllocateUninitializedArray<double>((int)length + AlignmentDoubles, pinned: true);
+        int offset;
+        fixed (double* p = array)
+            offset = (int)((CacheLineBytes - (long)p % CacheLineBytes) % CacheLineBytes / sizeof(double));
+        fixed (double* p = array)
+        {
+            long bytes = (long)array.Length * sizeof(double);
+            var (start, end) = Enabled && bytes >= ThresholdBytes ? Interior(p, bytes) : (0L, 0L);
+            if (end > start)
+            {
+                new Span<byte>(p, (int)(start - (long)p)).Clear();
+                new Span<byte>((byte*)end, (int)((long)p + bytes - end)).Clear();
+                if (!(TryMadvise(start, end - start, MadviseHugePage) && TryMadvise(start, end - start, MadviseDontNeed)))
+                    new Span<double>((double*)start, (int)((end - start) / sizeof(double))).Clear();
+            }
+            else
+            {
+                array.AsSpan().Clear();
+            }
+        }
+
+        return new Memory<double>(array, offset, (int)length);
     }
 
     /// <summary>

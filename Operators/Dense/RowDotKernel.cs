@@ -98,6 +98,116 @@ internal static unsafe class RowDotKernel
         y[3] = Dot(a3, x, n);
     }
 
+    /// <summary>
+    /// The dot products of the eight consecutive rows a, a + n, …, a + 7n with x (each by the canonical sequence, so each
+    /// equals <see cref="Dot"/> of that row). Sixteen accumulators, x loaded once for eight rows: fewer loads per element
+    /// than <see cref="Dot4"/>, which matters when the rows are also re-read for an update (the fused normal pass).
+    /// </summary>
+    public static void Dot8(double* a, double* x, int n, double* y)
+    {
+        if (!Vector512.IsHardwareAccelerated || n < Vector512<double>.Count)
+        {
+            Dot4(a, x, n, y);
+            Dot4(a + 4L * n, x, n, y + 4);
+            return;
+        }
+
+        const int W = 8;
+        double* a1 = a + n, a2 = a1 + n, a3 = a2 + n, a4 = a3 + n, a5 = a4 + n, a6 = a5 + n, a7 = a6 + n;
+        Vector512<double> p0 = default, q0 = default, p1 = default, q1 = default, p2 = default, q2 = default, p3 = default, q3 = default;
+        Vector512<double> p4 = default, q4 = default, p5 = default, q5 = default, p6 = default, q6 = default, p7 = default, q7 = default;
+        int j = 0;
+        for (; j <= n - 2 * W; j += 2 * W)
+        {
+            Vector512<double> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + W);
+            p0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), xa, p0);
+            q0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + W), xb, q0);
+            p1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j), xa, p1);
+            q1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j + W), xb, q1);
+            p2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j), xa, p2);
+            q2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j + W), xb, q2);
+            p3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j), xa, p3);
+            q3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j + W), xb, q3);
+            p4 = Vector512.FusedMultiplyAdd(Vector512.Load(a4 + j), xa, p4);
+            q4 = Vector512.FusedMultiplyAdd(Vector512.Load(a4 + j + W), xb, q4);
+            p5 = Vector512.FusedMultiplyAdd(Vector512.Load(a5 + j), xa, p5);
+            q5 = Vector512.FusedMultiplyAdd(Vector512.Load(a5 + j + W), xb, q5);
+            p6 = Vector512.FusedMultiplyAdd(Vector512.Load(a6 + j), xa, p6);
+            q6 = Vector512.FusedMultiplyAdd(Vector512.Load(a6 + j + W), xb, q6);
+            p7 = Vector512.FusedMultiplyAdd(Vector512.Load(a7 + j), xa, p7);
+            q7 = Vector512.FusedMultiplyAdd(Vector512.Load(a7 + j + W), xb, q7);
+        }
+        if (j <= n - W)
+        {
+            Vector512<double> xa = Vector512.Load(x + j);
+            p0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), xa, p0);
+            p1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j), xa, p1);
+            p2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j), xa, p2);
+            p3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j), xa, p3);
+            p4 = Vector512.FusedMultiplyAdd(Vector512.Load(a4 + j), xa, p4);
+            p5 = Vector512.FusedMultiplyAdd(Vector512.Load(a5 + j), xa, p5);
+            p6 = Vector512.FusedMultiplyAdd(Vector512.Load(a6 + j), xa, p6);
+            p7 = Vector512.FusedMultiplyAdd(Vector512.Load(a7 + j), xa, p7);
+            j += W;
+        }
+        y[0] = Tail(a, x, j, n, Vector512.Sum(p0 + q0));
+        y[1] = Tail(a1, x, j, n, Vector512.Sum(p1 + q1));
+        y[2] = Tail(a2, x, j, n, Vector512.Sum(p2 + q2));
+        y[3] = Tail(a3, x, j, n, Vector512.Sum(p3 + q3));
+        y[4] = Tail(a4, x, j, n, Vector512.Sum(p4 + q4));
+        y[5] = Tail(a5, x, j, n, Vector512.Sum(p5 + q5));
+        y[6] = Tail(a6, x, j, n, Vector512.Sum(p6 + q6));
+        y[7] = Tail(a7, x, j, n, Vector512.Sum(p7 + q7));
+    }
+
+    /// <summary>
+    /// d ← d + c_0·r_0 + … + c_7·r_7 elementwise, by fused multiply–adds in that order, for the eight consecutive rows r_t = a +
+    /// t·n (the same sums as two <see cref="AddFour"/> calls, with one load and store of d instead of two).
+    /// </summary>
+    public static void AddEight(double* d, int n, double* a, double* c)
+    {
+        int j = 0;
+        double* a1 = a + n, a2 = a1 + n, a3 = a2 + n, a4 = a3 + n, a5 = a4 + n, a6 = a5 + n, a7 = a6 + n;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> v0 = Vector512.Create(c[0]), v1 = Vector512.Create(c[1]), v2 = Vector512.Create(c[2]), v3 = Vector512.Create(c[3]);
+            Vector512<double> v4 = Vector512.Create(c[4]), v5 = Vector512.Create(c[5]), v6 = Vector512.Create(c[6]), v7 = Vector512.Create(c[7]);
+            for (; j <= n - Vector512<double>.Count; j += Vector512<double>.Count)
+            {
+                Vector512<double> acc = Vector512.Load(d + j);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), v0, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j), v1, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j), v2, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j), v3, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a4 + j), v4, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a5 + j), v5, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a6 + j), v6, acc);
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a7 + j), v7, acc);
+                acc.Store(d + j);
+            }
+        }
+        else
+        {
+            AddFour(d, n, a, c[0], a1, c[1], a2, c[2], a3, c[3]);
+            AddFour(d, n, a4, c[4], a5, c[5], a6, c[6], a7, c[7]);
+            return;
+        }
+
+        for (; j < n; j++)
+        {
+            double acc = d[j];
+            acc = Math.FusedMultiplyAdd(a[j], c[0], acc);
+            acc = Math.FusedMultiplyAdd(a1[j], c[1], acc);
+            acc = Math.FusedMultiplyAdd(a2[j], c[2], acc);
+            acc = Math.FusedMultiplyAdd(a3[j], c[3], acc);
+            acc = Math.FusedMultiplyAdd(a4[j], c[4], acc);
+            acc = Math.FusedMultiplyAdd(a5[j], c[5], acc);
+            acc = Math.FusedMultiplyAdd(a6[j], c[6], acc);
+            acc = Math.FusedMultiplyAdd(a7[j], c[7], acc);
+            d[j] = acc;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Tail(double* a, double* x, int j, int n, double sum)
     {

@@ -66,8 +66,8 @@ public static class LeastSquaresTestProblems
             var col = u.AsSpan((int)((long)j * n), n);
             for (int i = 0; i < n; i++) col[i] *= s[j];
         }
-        var aRowMajor = LargeArrays.Allocate((long)n * d);
-        be.Gemm(Transpose.No, Transpose.Yes, d, n, d, 1, v, d, u, n, 0, aRowMajor, d);
+        var aRowMajor = LargeArrays.AllocateAligned((long)n * d);
+        be.Gemm(Transpose.No, Transpose.Yes, d, n, d, 1, v, d, u, n, 0, aRowMajor.Span, d);
         // Restore U (divide back) for the residual projection.
         for (int j = 0; j < d; j++)
         {
@@ -110,14 +110,15 @@ public static class LeastSquaresTestProblems
     public static LeastSquaresTestProblem Coherent(int n, int d, ulong seed, double residualRatio = 0.1)
     {
         CheckSizes(n, d);
-        var data = LargeArrays.Allocate((long)n * d);
-        Array.Fill(data, 1e-8);
+        var memory = LargeArrays.AllocateAligned((long)n * d);
+        var data = memory.Span;
+        data.Fill(1e-8);
         for (int i = 0; i < d; i++)
         {
             double diag = d == 1 ? 1 : 1 + (1e5 - 1) * i / (d - 1);
-            data[(long)i * d + i] += diag;
+            data[i * d + i] += diag;
         }
-        var a = new DenseOperator(n, d, data);
+        var a = new DenseOperator(n, d, memory);
         var x0 = Normals(seed, StreamX0, d);
         var ax = new double[n];
         a.Apply(x0, ax);

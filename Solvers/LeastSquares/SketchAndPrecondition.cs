@@ -222,7 +222,23 @@ public sealed record SketchAndPreconditionResult
     /// per-coordinate standard errors and the simultaneous bound of the sketch-and-solve answer. Null for the SVD
     /// variant, when no preconditioner was accepted, or when m − d &lt; 2.
     /// </summary>
-    public SketchErrorReport? WarmStartReport { get; init; }
+    /// <remarks>
+    /// Computed on first access and cached (it needs R⁻¹: a triangular solve of d³/3 flops, ≈ 20 ms at d = 1000, which a
+    /// caller that only wants x should not pay); until then the result holds on to the d×d factor R.
+    /// </remarks>
+    public SketchErrorReport? WarmStartReport
+    {
+        get => _warmStartReport?.Value;
+        init => _warmStartReport = new Lazy<SketchErrorReport?>(value);
+    }
+
+    /// <summary>Sets <see cref="WarmStartReport"/> to be computed by <paramref name="value"/> on first access.</summary>
+    internal Func<SketchErrorReport?> WarmStartReportFactory
+    {
+        init => _warmStartReport = new Lazy<SketchErrorReport?>(value, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private readonly Lazy<SketchErrorReport?>? _warmStartReport;
 
     /// <summary>Forming [SA | Sb].</summary>
     public TimeSpan SketchTime { get; init; }
@@ -376,16 +392,18 @@ public static partial class SketchAndPrecondition
 
             long t0 = Stopwatch.GetTimestamp();
             var sketch = sketchFactory?.Invoke(m, attempt) ?? Sketch.Create(options.Sketch, m, n, attempt);
-            var sa = new double[(long)m * d >= int.MaxValue ? throw new ArgumentException(Inv($"The sketch {m}×{d} is too large."), nameof(options)) : m * d];
-            var sb = new double[m];
+            // Column-major [SA | Sb] (ld = m), the layout LAPACK factorises in place.
+            var augmented = LargeArrays.Allocate((long)m * (d + 1) >= Array.MaxLength
+                ? throw new ArgumentException(Inv($"The sketch {m}×{d} is too large."), nameof(options))
+                : (long)m * (d + 1));
             attempts++;
-            bool done = SketchAugmented(sketch, a, b, sa, sb, token);
+            bool done = SketchAugmented(sketch, a, b, augmented, token);
             sketchTicks += Stopwatch.GetTimestamp() - t0;
             res = res with { SketchRows = m, SketchKind = sketch.Kind, Attempts = attempts };
             if (!done) return Finish(Timed(res), ConvergenceReason.Cancelled, 0, bNorm, double.NaN, bNorm, start, logger);
             double sketchSeconds = Seconds(Stopwatch.GetTimestamp() - t0);
             if (logger is not null) LogSketch(logger, sketch.Kind, m, sketch.Seed, attempt, sketchSeconds);
-            if (!AllFinite(sa) || !AllFinite(sb))
+            if (!AllFinite(augmented))
             {
                 // b is finite (checked on entry). A stored A with a NaN/±∞ entry is bad input (named in the message); a
                 // matrix-free operator that produced a non-finite value is a numerical outcome (reliability §10.3).
@@ -395,7 +413,7 @@ public static partial class SketchAndPrecondition
             }
 
             t0 = Stopwatch.GetTimestamp();
-            var (p, x0, tail) = Factor(backend, options, sa, sb, m, d);
+            var (p, x0, tail) = Factor(backend, options, augmented, m, d);
             factorTicks += Stopwatch.GetTimestamp() - t0;
 
             t0 = Stopwatch.GetTimestamp();
@@ -452,7 +470,7 @@ public static partial class SketchAndPrecondition
             Rank = accepted.Rank,
             WarmStartSketchedResidualNorm = warmSketched,
             WarmStartResidualEstimate = m > d ? warmSketched / Math.Sqrt(m - d) : double.NaN,
-            WarmStartReport = WarmReport(backend, accepted, m, d, warmSketched, options.Sketch.Kind),
+            WarmStartReportFactory = () => WarmReport(backend, accepted, m, d, warmSketched, options.Sketch.Kind),
         };
         return Iterate(res, adj, accepted, check.SigmaMax, warm, b, x, bNorm, gamma, options, hooks, history, start, deadline);
     }
@@ -642,16 +660,9 @@ public static partial class SketchAndPrecondition
 
     /// <summary>Step 2: QR (or SVD) of SA, and the sketch-and-solve solution x₀ with ‖SAx₀ − Sb‖ (QR only).</summary>
     private static (SketchPreconditioner P, double[] X0, double Tail) Factor(IDenseBackend backend, SketchAndPreconditionOptions options,
-        double[] sa, double[] sb, int m, int d)
+        double[] buffer, int m, int d)
     {
-        var buffer = new double[m * (d + 1)]; // column-major [SA | Sb], ld = m
-        for (int i = 0; i < m; i++)
-        {
-            int row = i * d;
-            for (int j = 0; j < d; j++) buffer[i + j * m] = sa[row + j];
-            buffer[i + d * m] = sb[i];
-        }
-
+        // buffer: column-major [SA | Sb], ld = m; overwritten by the factorisation.
         var x0 = new double[d];
         if (options.Factorization == PreconditionerFactorization.Qr)
         {
@@ -674,7 +685,7 @@ public static partial class SketchAndPrecondition
         if (svd.Rank > 0)
         {
             var c = new double[svd.Rank];
-            backend.Gemv(Transpose.Yes, m, svd.Rank, 1.0, u, m, sb, 0.0, c);
+            backend.Gemv(Transpose.Yes, m, svd.Rank, 1.0, u, m, buffer.AsSpan(d * m, m), 0.0, c);
             svd.ApplyInverse(c, x0);
         }
 
@@ -739,15 +750,38 @@ public static partial class SketchAndPrecondition
             : new PreconditionerCheck(false, ResketchReason.Verification, sigma, kappa, sigmaMax, sigma, false, false);
     }
 
-    /// <summary>[SA | Sb] with one S (<see cref="SketchApplication.ApplyAugmented"/> for dense and CSR A; columns A·e_j in panels otherwise); false when cancelled.</summary>
-    private static bool SketchAugmented(ISketch sketch, ILinearOperator a, ReadOnlySpan<double> b, double[] sa, double[] sb, CancellationToken token)
+    /// <summary>
+    /// Column-major [SA | Sb] (ld = m) with one S: hashed sketches of a dense A write it directly; otherwise
+    /// <see cref="SketchApplication.ApplyAugmented"/> for dense and CSR A (columns A·e_j in panels for other operators, with a
+    /// cancellation check per panel) into a row-major SA that is then transposed. False when cancelled.
+    /// </summary>
+    private static bool SketchAugmented(ISketch sketch, ILinearOperator a, ReadOnlySpan<double> b, double[] augmented, CancellationToken token)
     {
         int n = a.Rows, d = a.Columns, m = sketch.Rows;
+        var sbPart = augmented.AsSpan((int)((long)m * d), m);
+        if (a is DenseOperator dense)
+        {
+            var saPart = augmented.AsSpan(0, m * d);
+            bool direct = sketch switch
+            {
+                SparseSignSketch sparse => sparse.TryApplyColumnMajor(dense.Data, d, saPart, m),
+                CountSketch count => count.TryApplyColumnMajor(dense.Data, d, saPart, m),
+                _ => false,
+            };
+            if (direct)
+            {
+                sketch.Apply(b, 1, sbPart);
+                return !token.IsCancellationRequested;
+            }
+        }
+
+        var sa = new double[(long)m * d];
         switch (a)
         {
             case DenseOperator or CsrMatrix:
-                SketchApplication.ApplyAugmented(sketch, a, b, sa, sb);
-                return !token.IsCancellationRequested;
+                SketchApplication.ApplyAugmented(sketch, a, b, sa, sbPart);
+                if (token.IsCancellationRequested) return false;
+                break;
             default:
             {
                 // Matrix-free: the column panels of SketchApplication, with a cancellation check per panel.
@@ -773,12 +807,26 @@ public static partial class SketchAndPrecondition
                         for (int jj = 0; jj < w; jj++) sa[i * d + j0 + jj] = panel[i * w + jj];
                 }
 
+                sketch.Apply(b, 1, sbPart);
+                if (token.IsCancellationRequested) return false;
                 break;
             }
         }
 
-        sketch.Apply(b, 1, sb);
-        return !token.IsCancellationRequested;
+        // Row-major SA (m×d) into the column-major buffer, by 64×64 tiles.
+        const int Tile = 64;
+        for (int i0 = 0; i0 < m; i0 += Tile)
+        {
+            int i1 = Math.Min(m, i0 + Tile);
+            for (int j0 = 0; j0 < d; j0 += Tile)
+            {
+                int j1 = Math.Min(d, j0 + Tile);
+                for (int j = j0; j < j1; j++)
+                    for (int i = i0; i < i1; i++) augmented[i + (long)j * m] = sa[(long)i * d + j];
+            }
+        }
+
+        return true;
     }
 
     /// <summary>r = b − Ax; returns ‖r‖.</summary>

@@ -27,4 +27,8 @@ public sealed class CountSketch : SketchBase
 
     /// <inheritdoc/>
     public override double[] Materialize() => _core.Materialize();
+
+    /// <summary>S·block column-major with leading dimension ld (see <see cref="HashedSketchCore.TryApplyColumnMajor"/>).</summary>
+    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, Span<double> result, int ld) =>
+        _core.TryApplyColumnMajor(block, columns, result, ld);
 }
