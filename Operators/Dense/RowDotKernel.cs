@@ -16,6 +16,7 @@ namespace Solvers.Operators;
 internal static unsafe class RowDotKernel
 {
     /// <summary>a·x for one row a of length n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(double* a, double* x, int n)
     {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count)
@@ -56,6 +57,7 @@ internal static unsafe class RowDotKernel
     }
 
     /// <summary>The dot products of the four rows a, a + n, a + 2n, a + 3n (row-major, consecutive) with x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4(double* a, double* x, int n, double* y)
     {
         double* a1 = a + n, a2 = a1 + n, a3 = a2 + n;
@@ -103,6 +105,7 @@ internal static unsafe class RowDotKernel
     /// equals <see cref="Dot"/> of that row). Sixteen accumulators, x loaded once for eight rows: fewer loads per element
     /// than <see cref="Dot4"/>, which matters when the rows are also re-read for an update (the fused normal pass).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot8(double* a, double* x, int n, double* y)
     {
         if (!Vector512.IsHardwareAccelerated || n < Vector512<double>.Count)
@@ -164,6 +167,7 @@ internal static unsafe class RowDotKernel
     /// d ← d + c_0·r_0 + … + c_7·r_7 elementwise, by fused multiply–adds in that order, for the eight consecutive rows r_t = a +
     /// t·n (the same sums as two <see cref="AddFour"/> calls, with one load and store of d instead of two).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddEight(double* d, int n, double* a, double* c)
     {
         int j = 0;
@@ -216,6 +220,7 @@ internal static unsafe class RowDotKernel
     }
 
     /// <summary>d ← d + c0·r0 + c1·r1 + c2·r2 + c3·r3 elementwise, by fused multiply–adds in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddFour(double* d, int n, double* r0, double c0, double* r1, double c1, double* r2, double c2,
         double* r3, double c3)
     {
@@ -259,6 +264,7 @@ internal static unsafe class RowDotKernel
     }
 
     /// <summary>d ← d + c·r elementwise by fused multiply–adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddOne(double* d, int n, double* r, double c)
     {
         int j = 0;

@@ -761,18 +761,13 @@ public static partial class SketchAndPrecondition
         var sbPart = augmented.AsSpan((int)((long)m * d), m);
         if (a is DenseOperator dense)
         {
-            var saPart = augmented.AsSpan(0, m * d);
             bool direct = sketch switch
             {
-                SparseSignSketch sparse => sparse.TryApplyColumnMajor(dense.Data, d, saPart, m),
-                CountSketch count => count.TryApplyColumnMajor(dense.Data, d, saPart, m),
+                SparseSignSketch sparse => sparse.TryApplyColumnMajor(dense.Data, d, b, augmented, m),
+                CountSketch count => count.TryApplyColumnMajor(dense.Data, d, b, augmented, m),
                 _ => false,
             };
-            if (direct)
-            {
-                sketch.Apply(b, 1, sbPart);
-                return !token.IsCancellationRequested;
-            }
+            if (direct) return !token.IsCancellationRequested;
         }
 
         var sa = new double[(long)m * d];

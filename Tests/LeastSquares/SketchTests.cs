@@ -263,6 +263,51 @@ public class SketchTests
         Assert.That(free, Is.EqualTo(sa));
     }
 
+    [TestCase(SketchKind.SparseSign, 40, 0)]
+    [TestCase(SketchKind.SparseSign, 40, 3)]
+    [TestCase(SketchKind.SparseSign, 37, 5)]
+    [TestCase(SketchKind.CountSketch, 48, 1)]
+    public void ColumnMajorApplicationWithExtraColumn_EqualsRowMajorBitwise_AtAnyAlignment(SketchKind kind, int d, int shift)
+    {
+        // Tolerance: bitwise. The column-major path (SAP's [SA | Sb] for LAPACK) with b as an extra column equals the row-major
+        // application of A and of b alone, whatever the alignment of A's rows (the panels start on cache lines), and refuses
+        // (false, nothing written) when S does not fit the workspace budget.
+        const int n = 6000, m = 120;
+        var a = RandomMatrix(n, d, 21);
+        var b = RandomMatrix(n, 1, 22);
+        var shifted = new double[n * d + shift];
+        Array.Copy(a, 0, shifted, shift, n * d);
+        var sketch = Make(kind, m, n, seed: 23);
+        var rowMajor = new double[m * d];
+        sketch.Apply(a, d, rowMajor);
+        var sb = new double[m];
+        sketch.Apply(b, 1, sb);
+        const int ld = m + 3;
+        var columnMajor = new double[ld * (d + 1)];
+        Array.Fill(columnMajor, double.NaN);
+        bool done = kind == SketchKind.SparseSign
+            ? ((SparseSignSketch)sketch).TryApplyColumnMajor(shifted.AsSpan(shift, n * d), d, b, columnMajor, ld)
+            : ((CountSketch)sketch).TryApplyColumnMajor(shifted.AsSpan(shift, n * d), d, b, columnMajor, ld);
+        Assert.That(done, Is.True);
+        for (int i = 0; i < m; i++)
+        {
+            for (int c = 0; c < d; c++)
+                Assert.That(columnMajor[i + c * ld], Is.EqualTo(rowMajor[i * d + c]), $"SA[{i}, {c}] bitwise");
+            Assert.That(columnMajor[i + d * ld], Is.EqualTo(sb[i]), $"Sb[{i}] bitwise");
+        }
+
+        // 12 000 columns of S with 8 nonzeros need 1.15 MB > the 1 MiB budget; with 1 nonzero (CountSketch) they fit.
+        const int n2 = 12_000;
+        var small = Make(kind, m, n2, seed: 23, budget: 1L << 20);
+        var a2 = RandomMatrix(n2, 4, 24);
+        var untouched = new double[ld * 4];
+        bool smallDone = kind == SketchKind.SparseSign
+            ? ((SparseSignSketch)small).TryApplyColumnMajor(a2, 4, default, untouched, ld)
+            : ((CountSketch)small).TryApplyColumnMajor(a2, 4, default, untouched, ld);
+        Assert.That(smallDone, Is.EqualTo(kind == SketchKind.CountSketch), "refused exactly when S exceeds the budget");
+        if (!smallDone) Assert.That(untouched.All(v => v == 0), Is.True, "nothing written when refused");
+    }
+
     // ---- item 6 ----
 
     [TestCaseSource(nameof(ProjectKernelKinds))]

@@ -28,7 +28,7 @@ public sealed class CountSketch : SketchBase
     /// <inheritdoc/>
     public override double[] Materialize() => _core.Materialize();
 
-    /// <summary>S·block column-major with leading dimension ld (see <see cref="HashedSketchCore.TryApplyColumnMajor"/>).</summary>
-    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, Span<double> result, int ld) =>
-        _core.TryApplyColumnMajor(block, columns, result, ld);
+    /// <summary>[S·block | S·extra] column-major with leading dimension ld (see <see cref="HashedSketchCore.TryApplyColumnMajor"/>).</summary>
+    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, ReadOnlySpan<double> extra, Span<double> result, int ld) =>
+        _core.TryApplyColumnMajor(block, columns, extra, result, ld);
 }

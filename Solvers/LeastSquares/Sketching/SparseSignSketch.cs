@@ -44,9 +44,9 @@ public sealed class SparseSignSketch : SketchBase
     /// <inheritdoc/>
     public override double[] Materialize() => _core.Materialize();
 
-    /// <summary>S·block column-major with leading dimension ld (see <see cref="HashedSketchCore.TryApplyColumnMajor"/>).</summary>
-    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, Span<double> result, int ld) =>
-        _core.TryApplyColumnMajor(block, columns, result, ld);
+    /// <summary>[S·block | S·extra] column-major with leading dimension ld (see <see cref="HashedSketchCore.TryApplyColumnMajor"/>).</summary>
+    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, ReadOnlySpan<double> extra, Span<double> result, int ld) =>
+        _core.TryApplyColumnMajor(block, columns, extra, result, ld);
 }
 
 /// <summary>
@@ -91,6 +91,7 @@ internal sealed class HashedSketchCore
     private static int BlockStart(int n, int blocks, int b) => (int)((long)n * b / blocks);
 
     /// <summary>The rows and coefficients ±1/√s of column k of S (input row k), in draw order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called n times per draw: no tier-0 code on the first draws
     internal void Column(int k, Span<int> rows, Span<double> coefficients)
     {
         int found = 0;
@@ -103,6 +104,7 @@ internal sealed class HashedSketchCore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Accept(ulong w, Span<int> rows, Span<double> coefficients, int found)
     {
         // The low bit is the sign; the row comes from the other 63 bits (independent of the sign).
@@ -286,19 +288,23 @@ internal sealed class HashedSketchCore
 
     /// <summary>
     /// S·block written column-major (entry (h, c) at result[h + c·ld]), bitwise equal to the row-major
-    /// <see cref="Apply(ReadOnlySpan{double}, int, Span{double})"/>; false (nothing written) when S does not fit the workspace
-    /// budget, where the caller transposes the row-major result instead. Saves the transposition (and a copy of m·k doubles)
-    /// for a caller that factorises the sketch with LAPACK.
+    /// <see cref="Apply(ReadOnlySpan{double}, int, Span{double})"/>, followed, when <paramref name="extra"/> is not empty, by
+    /// S·extra as column k (bitwise equal to applying S to it alone), all from one draw of S; false (nothing written) when S
+    /// does not fit the workspace budget, where the caller transposes the row-major result instead. Saves the transposition
+    /// (and a copy of m·k doubles) for a caller that factorises [SA | Sb] with LAPACK.
     /// </summary>
     /// <exception cref="ArgumentException">Mismatched sizes, or ld &lt; m.</exception>
-    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, Span<double> result, int ld)
+    internal bool TryApplyColumnMajor(ReadOnlySpan<double> block, int columns, ReadOnlySpan<double> extra, Span<double> result, int ld)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         if (block.Length != (long)_n * columns)
             throw new ArgumentException($"The block must hold n·k = {(long)_n * columns} values (got {block.Length}).", nameof(block));
+        if (!extra.IsEmpty && extra.Length != _n)
+            throw new ArgumentException($"The extra column must hold n = {_n} values (got {extra.Length}).", nameof(extra));
         if (ld < _m) throw new ArgumentException($"ld = {ld} must be ≥ m = {_m}.", nameof(ld));
-        if (result.Length < (long)ld * (columns - 1) + _m)
-            throw new ArgumentException($"The result must hold ld·(k − 1) + m = {(long)ld * (columns - 1) + _m} values (got {result.Length}).", nameof(result));
+        int total = columns + (extra.IsEmpty ? 0 : 1);
+        if (result.Length < (long)ld * (total - 1) + _m)
+            throw new ArgumentException($"The result must hold ld·(k − 1) + m = {(long)ld * (total - 1) + _m} values (got {result.Length}).", nameof(result));
         if ((long)_n * _s * 12 > _budget) return false;
         var (hashedRows, coefficients) = DrawAll();
         unsafe
@@ -308,7 +314,26 @@ internal sealed class HashedSketchCore
                 ScatterPanels(x, y, columns, hashedRows, coefficients, columnMajor: true, ld);
         }
 
+        if (!extra.IsEmpty)
+        {
+            // The extra column (b of [A | b]) with the same draw of S: the same ascending-k fused multiply–adds per entry.
+            ScatterColumn(extra, hashedRows, coefficients, _s, result.Slice(columns * ld, _m));
+        }
+
         return true;
+    }
+
+    /// <summary>target = S·v for one column, by ascending-k fused multiply–adds per entry (the bits of the panel path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterColumn(ReadOnlySpan<double> v, int[] hashedRows, double[] coefficients, int s, Span<double> target)
+    {
+        target.Clear();
+        for (int k = 0, e = 0; k < v.Length; k++)
+        {
+            double value = v[k];
+            for (int t = 0; t < s; t++, e++)
+                target[hashedRows[e]] = Math.FusedMultiplyAdd(value, coefficients[e], target[hashedRows[e]]);
+        }
     }
 
     /// <summary>Columns per panel of <see cref="ScatterPanels"/>: two 512-bit vectors per row segment.</summary>
@@ -422,6 +447,7 @@ internal sealed class HashedSketchCore
     }
 
     /// <summary>The last, narrower panel (w &lt; 16 columns): the same updates entry by entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ScatterNarrow(double* input, int columns, int n, int s, int* rows, double* signs, double* acc, int w)
     {
         for (int k = 0, e = 0; k < n; k++, e += s)
