@@ -123,7 +123,7 @@ public static class GpBench
 
         if (o.Timing) AppendTiming(md, o);
         Console.Out.Write(md.ToString());
-        string path = o.Markdown ?? Path.Combine("bench", "results", $"gp-{DateTime.UtcNow:yyyyMMdd-HHmm}.md");
+        string path = o.Markdown ?? BenchResultsPath.Next("gp");
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         File.WriteAllText(path, md.ToString());

@@ -139,7 +139,7 @@ public static class LstsqBench
 
         string text = md.ToString();
         Console.Out.Write(text);
-        string path = o.Markdown ?? Path.Combine("bench", "results", $"lstsq-{DateTime.UtcNow:yyyyMMdd-HHmm}.md");
+        string path = o.Markdown ?? BenchResultsPath.Next("lstsq");
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         File.WriteAllText(path, text);

@@ -189,7 +189,7 @@ public static class SblBench
         md.AppendLine();
         string text = md.ToString();
         Console.Out.Write(text);
-        string path = o.Markdown ?? Path.Combine("bench", "results", $"sbl-{DateTime.UtcNow:yyyyMMdd-HHmm}.md");
+        string path = o.Markdown ?? BenchResultsPath.Next("sbl");
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         File.WriteAllText(path, text);
