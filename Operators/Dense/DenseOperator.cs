@@ -7,7 +7,7 @@ using Solvers.Operators.Parallel;
 namespace Solvers.Operators;
 
 /// <summary>
-/// A dense matrix held row-major. Apply is one dot product per row (four rows at a time, by a kernel whose per-row result
+/// A dense matrix held row-major. Apply is one dot product per row (eight rows at a time, by a kernel whose per-row result
 /// does not depend on the grouping), in parallel over fixed row blocks for large matrices, and allocates nothing; ApplyAdjoint runs over a
 /// fixed, thread-count-independent row partition with per-block vectors reduced in block order (deterministic); the MathNet view
 /// (<see cref="Matrix"/>) is for the dense direct paths. ApplyWithNormal forms A·x and AᵀA·x in one pass over the same
@@ -120,7 +120,7 @@ public sealed unsafe class DenseOperator : IFusedNormalOperator, IHasDiagonal, I
         var st = (State*)state;
         int n = st->Columns;
         int i = st->BlockStarts[block], end = st->BlockStarts[block + 1];
-        for (; i <= end - 4; i += 4) RowDotKernel.Dot4(st->A + (long)i * n, st->X, n, st->Y + i);
+        for (; i <= end - 8; i += 8) RowDotKernel.Dot8(st->A + (long)i * n, st->X, n, st->Y + i);
         for (; i < end; i++) st->Y[i] = RowDotKernel.Dot(st->A + (long)i * n, st->X, n);
     }
 

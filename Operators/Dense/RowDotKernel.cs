@@ -4,14 +4,15 @@ using System.Runtime.Intrinsics;
 namespace Solvers.Operators;
 
 /// <summary>
-/// Dot products of dense rows with one vector, one row or four rows at a time (span-in/span-out style on raw pointers).
+/// Dot products of dense rows with one vector, one row or eight rows at a time, and the row updates of the fused normal
+/// pass (span-in/span-out style on raw pointers).
 /// </summary>
 /// <remarks>
 /// Every row's dot product is evaluated by the same canonical sequence whether it is computed alone or in a group of
-/// four: two vector accumulators fed by fused multiply–adds over alternate vectors, an odd trailing vector into the first,
+/// eight: two vector accumulators fed by fused multiply–adds over alternate vectors, an odd trailing vector into the first,
 /// the two added and reduced, then the scalar tail by fused multiply–adds. A row's result is therefore bit-identical
-/// whatever row grouping a caller uses (Apply and the fused normal pass group rows differently). Four rows at once load
-/// each vector of x once for four rows and keep eight independent accumulation chains in flight.
+/// whatever row grouping a caller uses (block ends leave single rows). Eight rows at once load each vector of x once for
+/// eight rows and keep sixteen independent accumulation chains in flight.
 /// </remarks>
 internal static unsafe class RowDotKernel
 {
@@ -56,62 +57,17 @@ internal static unsafe class RowDotKernel
         return Tail(a, x, 0, n, 0);
     }
 
-    /// <summary>The dot products of the four rows a, a + n, a + 2n, a + 3n (row-major, consecutive) with x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot4(double* a, double* x, int n, double* y)
-    {
-        double* a1 = a + n, a2 = a1 + n, a3 = a2 + n;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count)
-        {
-            const int W = 8;
-            Vector512<double> p0 = default, q0 = default, p1 = default, q1 = default;
-            Vector512<double> p2 = default, q2 = default, p3 = default, q3 = default;
-            int j = 0;
-            for (; j <= n - 2 * W; j += 2 * W)
-            {
-                Vector512<double> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + W);
-                p0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), xa, p0);
-                q0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j + W), xb, q0);
-                p1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j), xa, p1);
-                q1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j + W), xb, q1);
-                p2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j), xa, p2);
-                q2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j + W), xb, q2);
-                p3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j), xa, p3);
-                q3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j + W), xb, q3);
-            }
-            if (j <= n - W)
-            {
-                Vector512<double> xa = Vector512.Load(x + j);
-                p0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + j), xa, p0);
-                p1 = Vector512.FusedMultiplyAdd(Vector512.Load(a1 + j), xa, p1);
-                p2 = Vector512.FusedMultiplyAdd(Vector512.Load(a2 + j), xa, p2);
-                p3 = Vector512.FusedMultiplyAdd(Vector512.Load(a3 + j), xa, p3);
-                j += W;
-            }
-            y[0] = Tail(a, x, j, n, Vector512.Sum(p0 + q0));
-            y[1] = Tail(a1, x, j, n, Vector512.Sum(p1 + q1));
-            y[2] = Tail(a2, x, j, n, Vector512.Sum(p2 + q2));
-            y[3] = Tail(a3, x, j, n, Vector512.Sum(p3 + q3));
-            return;
-        }
-        y[0] = Dot(a, x, n);
-        y[1] = Dot(a1, x, n);
-        y[2] = Dot(a2, x, n);
-        y[3] = Dot(a3, x, n);
-    }
-
     /// <summary>
     /// The dot products of the eight consecutive rows a, a + n, …, a + 7n with x (each by the canonical sequence, so each
     /// equals <see cref="Dot"/> of that row). Sixteen accumulators, x loaded once for eight rows: fewer loads per element
-    /// than <see cref="Dot4"/>, which matters when the rows are also re-read for an update (the fused normal pass).
+    /// than one row at a time, which matters when the rows are also re-read for an update (the fused normal pass).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot8(double* a, double* x, int n, double* y)
     {
         if (!Vector512.IsHardwareAccelerated || n < Vector512<double>.Count)
         {
-            Dot4(a, x, n, y);
-            Dot4(a + 4L * n, x, n, y + 4);
+            for (int r = 0; r < 8; r++) y[r] = Dot(a + (long)r * n, x, n);
             return;
         }
 
@@ -165,7 +121,7 @@ internal static unsafe class RowDotKernel
 
     /// <summary>
     /// d ← d + c_0·r_0 + … + c_7·r_7 elementwise, by fused multiply–adds in that order, for the eight consecutive rows r_t = a +
-    /// t·n (the same sums as two <see cref="AddFour"/> calls, with one load and store of d instead of two).
+    /// t·n (the same sums as eight <see cref="AddOne"/> calls, with one load and store of d instead of eight).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddEight(double* d, int n, double* a, double* c)
@@ -192,8 +148,8 @@ internal static unsafe class RowDotKernel
         }
         else
         {
-            AddFour(d, n, a, c[0], a1, c[1], a2, c[2], a3, c[3]);
-            AddFour(d, n, a4, c[4], a5, c[5], a6, c[6], a7, c[7]);
+            // Row by row: the same fused multiply–adds per element in the same order (a store between them changes nothing).
+            for (int r = 0; r < 8; r++) AddOne(d, n, a + (long)r * n, c[r]);
             return;
         }
 
@@ -217,50 +173,6 @@ internal static unsafe class RowDotKernel
     {
         for (; j < n; j++) sum = Math.FusedMultiplyAdd(a[j], x[j], sum);
         return sum;
-    }
-
-    /// <summary>d ← d + c0·r0 + c1·r1 + c2·r2 + c3·r3 elementwise, by fused multiply–adds in that order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddFour(double* d, int n, double* r0, double c0, double* r1, double c1, double* r2, double c2,
-        double* r3, double c3)
-    {
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<double> v0 = Vector512.Create(c0), v1 = Vector512.Create(c1), v2 = Vector512.Create(c2), v3 = Vector512.Create(c3);
-            for (; j <= n - Vector512<double>.Count; j += Vector512<double>.Count)
-            {
-                Vector512<double> acc = Vector512.Load(d + j);
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(r0 + j), v0, acc);
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(r1 + j), v1, acc);
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + j), v2, acc);
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(r3 + j), v3, acc);
-                acc.Store(d + j);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<double> v0 = Vector256.Create(c0), v1 = Vector256.Create(c1), v2 = Vector256.Create(c2), v3 = Vector256.Create(c3);
-            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
-            {
-                Vector256<double> acc = Vector256.Load(d + j);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + j), v0, acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + j), v1, acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + j), v2, acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Load(r3 + j), v3, acc);
-                acc.Store(d + j);
-            }
-        }
-
-        for (; j < n; j++)
-        {
-            double acc = d[j];
-            acc = Math.FusedMultiplyAdd(r0[j], c0, acc);
-            acc = Math.FusedMultiplyAdd(r1[j], c1, acc);
-            acc = Math.FusedMultiplyAdd(r2[j], c2, acc);
-            acc = Math.FusedMultiplyAdd(r3[j], c3, acc);
-            d[j] = acc;
-        }
     }
 
     /// <summary>d ← d + c·r elementwise by fused multiply–adds.</summary>
